@@ -1,0 +1,1 @@
+"""capgraph: the command line, the settings object and the pipeline core that ties the stages together."""

@@ -1,0 +1,61 @@
+"""The one settings object: ``CAPGRAPH_*`` environment variables and an optional ``.env`` file.
+
+Built once at an entry point (the CLI, a flow, a bench script) and passed down; nothing else in
+capgraph reads the environment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CAPGRAPH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    db: Path = Field(default=Path("capgraph.duckdb"), description="The warehouse file ingestion writes.")
+    analyst_db: Path | None = Field(
+        default=None,
+        description="The read copy published after each run; default: <db stem>.analyst.duckdb beside db.",
+    )
+    lock_timeout_seconds: float = Field(default=10.0, ge=0, description="How long a writer waits for a lock.")
+
+    extractor: Literal["auto", "heuristic", "anthropic"] = "auto"
+    concurrency: int = Field(default=8, ge=1, le=256)
+    max_document_bytes: int = Field(default=5_000_000, ge=1)
+
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        # The SDK's own variable is honoured too, so an existing setup works unchanged.
+        validation_alias=AliasChoices("CAPGRAPH_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),
+    )
+    anthropic_base_url: str | None = None
+    anthropic_model: str = DEFAULT_ANTHROPIC_MODEL
+    anthropic_max_output_tokens: int = Field(default=4096, ge=256)
+    anthropic_timeout_seconds: float = Field(default=120.0, gt=0)
+    anthropic_requests_per_minute: int = Field(default=50, ge=1)
+    anthropic_input_tokens_per_minute: int = Field(default=50_000, ge=1000)
+    anthropic_max_retries: int = Field(default=6, ge=0)
+    max_cost_usd: Decimal | None = Field(default=None, ge=0)
+
+    schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")
+    catalog: Path = Field(default=Path("examples/catalog.toml"))
+
+    def analyst_path(self) -> Path:
+        if self.analyst_db is not None:
+            return self.analyst_db
+        return self.db.with_name(f"{self.db.stem}.analyst{self.db.suffix or '.duckdb'}")
+
+    def has_anthropic_key(self) -> bool:
+        return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())

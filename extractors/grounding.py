@@ -1,0 +1,100 @@
+"""The grounding check every extractor's output goes through: each evidence quote must occur in the source.
+
+Matching forgives whitespace, letter case and typographic punctuation (curly quotes, dashes), nothing
+else. A grounded quote gets the character span it occupies in the document text; a capability with
+any quote that cannot be found is flagged ungrounded and is stored as such, never as fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas import CapabilitySet, Evidence, SourceDocument
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A folded copy of a text plus, for each folded character, the offset it came from."""
+
+    folded: str
+    offsets: tuple[int, ...]
+    length: int
+
+    @classmethod
+    def of(cls, text: str) -> NormalizedText:
+        folded: list[str] = []
+        offsets: list[int] = []
+        in_space = True  # drops leading whitespace
+        for index, char in enumerate(text):
+            if char.isspace():
+                if not in_space:
+                    folded.append(" ")
+                    offsets.append(index)
+                in_space = True
+                continue
+            in_space = False
+            for piece in char.translate(_TYPOGRAPHIC).casefold():
+                folded.append(piece)
+                offsets.append(index)
+        if folded and folded[-1] == " ":
+            folded.pop()
+            offsets.pop()
+        return cls("".join(folded), tuple(offsets), len(text))
+
+    def find(self, quote: NormalizedText, start: int = 0) -> tuple[int, int] | None:
+        """The span of ``quote`` in the original text, searching from folded position ``start``."""
+        if not quote.folded:
+            return None
+        position = self.folded.find(quote.folded, start)
+        if position < 0:
+            return None
+        last = position + len(quote.folded) - 1
+        return self.offsets[position], self.offsets[last] + 1
+
+
+def locate(quote: str, text: str | NormalizedText) -> tuple[int, int] | None:
+    """Where ``quote`` occurs in ``text`` (whitespace-, case- and typography-tolerant), or None."""
+    haystack = text if isinstance(text, NormalizedText) else NormalizedText.of(text)
+    return haystack.find(NormalizedText.of(quote))
+
+
+def ground(capabilities: CapabilitySet, document: SourceDocument) -> CapabilitySet:
+    """A copy of ``capabilities`` with every quote located in ``document`` and ``grounded`` set."""
+    haystack = NormalizedText.of(document.text)
+    grounded_records = []
+    for capability in capabilities.capabilities:
+        evidence: list[Evidence] = []
+        all_found = True
+        for item in capability.evidence:
+            span = locate(item.quote, haystack)
+            if span is None:
+                all_found = False
+                evidence.append(item.model_copy(update={"start": None, "end": None}))
+            else:
+                evidence.append(item.model_copy(update={"start": span[0], "end": span[1]}))
+        grounded_records.append(capability.model_copy(update={"evidence": evidence, "grounded": all_found}))
+    return capabilities.model_copy(update={"capabilities": grounded_records})
+
+
+def ungrounded_quotes(capabilities: CapabilitySet) -> list[str]:
+    """The quotes of a grounded set that were not found, for repair prompts and reports."""
+    return [
+        item.quote
+        for capability in capabilities.capabilities
+        for item in capability.evidence
+        if item.start is None
+    ]

@@ -1,0 +1,56 @@
+"""Extractors by name, and the ``auto`` rule: anthropic when an API key is configured, else heuristic.
+
+Factories import their implementation lazily, so choosing ``heuristic`` never imports the SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from capgraph.settings import Settings
+from extractors.base import Extractor
+from schemas import CapgraphError
+
+ExtractorFactory = Callable[[Settings], Extractor]
+
+_FACTORIES: dict[str, ExtractorFactory] = {}
+
+
+def register(name: str) -> Callable[[ExtractorFactory], ExtractorFactory]:
+    def decorator(factory: ExtractorFactory) -> ExtractorFactory:
+        _FACTORIES[name] = factory
+        return factory
+
+    return decorator
+
+
+def available() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def create(name: str, settings: Settings) -> Extractor:
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise CapgraphError(
+            f"unknown extractor {name!r}",
+            subject="CAPGRAPH_EXTRACTOR",
+            hint=f"choose one of: auto, {', '.join(available())}",
+        ) from None
+    return factory(settings)
+
+
+def resolve(settings: Settings) -> tuple[Extractor, str]:
+    """The extractor the settings ask for, and a one-line notice saying which was used and why."""
+    if settings.extractor != "auto":
+        return create(settings.extractor, settings), f"extractor: {settings.extractor} (CAPGRAPH_EXTRACTOR)"
+    if settings.has_anthropic_key() and "anthropic" in _FACTORIES:
+        return create("anthropic", settings), "extractor: anthropic (auto: an API key is configured)"
+    return create("heuristic", settings), "extractor: heuristic (auto: no Anthropic API key configured)"
+
+
+@register("heuristic")
+def _heuristic(settings: Settings) -> Extractor:
+    from extractors.heuristic import HeuristicExtractor
+
+    return HeuristicExtractor()

@@ -1,0 +1,65 @@
+"""Errors shared by every stage, each marked transient (worth retrying) or terminal, with a fix hint.
+
+The pipeline decides what to retry and what to report from the class alone, so a stage never needs
+to know who called it.
+"""
+
+from __future__ import annotations
+
+
+class CapgraphError(Exception):
+    """A problem a user can act on: says which tool or input, what went wrong and, when known, the fix."""
+
+    transient = False
+
+    def __init__(self, message: str, *, subject: str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.subject = subject
+        self.hint = hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        text = f"{self.subject}: {self.message}" if self.subject else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class TransientError(CapgraphError):
+    """Worth retrying later: rate limits, overload, timeouts, a dropped connection."""
+
+    transient = True
+
+
+class TerminalError(CapgraphError):
+    """Retrying will not help: bad input, a rejected request, a refusal. Fails this tool only."""
+
+
+class SourceError(TerminalError):
+    """A source could not produce a usable description for a ref (missing, binary, empty, too large)."""
+
+
+class UnknownRefError(SourceError):
+    """The ref's scheme is not one capgraph knows."""
+
+
+class ExtractionError(TerminalError):
+    """An extractor could not turn a document into valid capability records."""
+
+
+class FatalRunError(CapgraphError):
+    """Stops the whole run at once (bad credentials, no credit): every other tool would fail the same way."""
+
+
+class BudgetExceeded(CapgraphError):
+    """The run's cost cap is reached: no new paid calls start."""
+
+
+class NotFoundError(CapgraphError):
+    """A tool id the warehouse does not hold."""
+
+
+class WarehouseBusyError(TransientError):
+    """Another process holds the warehouse file's write lock."""
+
+
+class CatalogError(TerminalError):
+    """The catalog file is missing or malformed."""
