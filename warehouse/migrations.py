@@ -1,0 +1,340 @@
+"""The warehouse schema as an ordered list of migrations, and the code that applies or checks them.
+
+Each migration runs once, in its own transaction, and is recorded in ``schema_version`` with the time
+it was applied. Write sessions bring any file up to ``LATEST_VERSION``; read sessions only check, so a
+reader never changes a file behind the writer's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from schemas import CapgraphError
+from warehouse.duck_errors import first_line
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+
+
+# No FOREIGN KEY constraints: DuckDB refuses to UPDATE a row that another table references, which
+# would forbid finishing a batch or correcting a run. Each write method keeps the links consistent
+# inside its own transaction instead.
+_CORE_TABLES = """
+CREATE TABLE tools (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    summary VARCHAR,
+    homepage VARCHAR,
+    license VARCHAR,
+    version VARCHAR,
+    pricing VARCHAR NOT NULL,
+    price_amount DECIMAL(38, 18),
+    price_currency VARCHAR,
+    price_unit VARCHAR,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE documents (
+    sha256 VARCHAR PRIMARY KEY,
+    tool_id VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    media_type VARCHAR NOT NULL,
+    fetched_at TIMESTAMPTZ NOT NULL,
+    text VARCHAR NOT NULL,
+    metadata JSON NOT NULL,
+    stored_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE extraction_runs (
+    run_id VARCHAR PRIMARY KEY,
+    ingest_id VARCHAR,
+    tool_id VARCHAR NOT NULL,
+    extractor VARCHAR NOT NULL,
+    model VARCHAR,
+    prompt_version VARCHAR NOT NULL,
+    document_sha256 VARCHAR,
+    status VARCHAR NOT NULL CHECK (status IN ('succeeded', 'failed', 'skipped')),
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    duration_ms BIGINT NOT NULL,
+    input_tokens BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    cache_read_tokens BIGINT NOT NULL,
+    cache_write_tokens BIGINT NOT NULL,
+    cost_usd DECIMAL(38, 12),
+    error VARCHAR
+);
+
+CREATE TABLE capabilities (
+    id VARCHAR PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    tool_id VARCHAR NOT NULL,
+    document_sha256 VARCHAR NOT NULL,
+    ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+    title VARCHAR NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    description VARCHAR NOT NULL,
+    unique_text VARCHAR NOT NULL,
+    vs_alternatives VARCHAR NOT NULL,
+    grounded BOOLEAN NOT NULL,
+    UNIQUE (run_id, ordinal)
+);
+
+CREATE TABLE evidence (
+    capability_id VARCHAR NOT NULL,
+    ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+    quote VARCHAR NOT NULL,
+    start_offset INTEGER,
+    end_offset INTEGER,
+    PRIMARY KEY (capability_id, ordinal),
+    CHECK ((start_offset IS NULL) = (end_offset IS NULL)),
+    CHECK (start_offset IS NULL OR (start_offset >= 0 AND end_offset > start_offset))
+);
+
+-- Which run's records are a tool's current ones. A pointer rather than a flag on the rows, so
+-- replacing the current records is one row change and earlier runs' records stay untouched.
+CREATE TABLE current_extractions (
+    tool_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    made_current_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE signals (
+    tool_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    observed_at TIMESTAMPTZ NOT NULL,
+    source VARCHAR NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+"""
+
+_LEDGER_AND_BATCHES = """
+CREATE TABLE api_calls (
+    call_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR,
+    ingest_id VARCHAR,
+    tool_id VARCHAR NOT NULL,
+    model VARCHAR NOT NULL,
+    purpose VARCHAR NOT NULL,
+    attempt INTEGER NOT NULL CHECK (attempt >= 1),
+    status VARCHAR NOT NULL,
+    http_status INTEGER,
+    started_at TIMESTAMPTZ NOT NULL,
+    latency_ms BIGINT NOT NULL,
+    input_tokens BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    cache_read_tokens BIGINT NOT NULL,
+    cache_write_tokens BIGINT NOT NULL,
+    cost_usd DECIMAL(38, 12),
+    batch_id VARCHAR,
+    error VARCHAR,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE batches (
+    batch_id VARCHAR PRIMARY KEY,
+    ingest_id VARCHAR,
+    model VARCHAR NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('in_progress', 'ended', 'canceled', 'expired', 'failed')),
+    item_count INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ
+);
+
+CREATE TABLE batch_items (
+    batch_id VARCHAR NOT NULL,
+    custom_id VARCHAR NOT NULL,
+    tool_id VARCHAR NOT NULL,
+    PRIMARY KEY (batch_id, custom_id)
+);
+"""
+
+_ANALYST_VIEWS = """
+CREATE OR REPLACE VIEW latest_capabilities AS
+SELECT
+    c.tool_id,
+    t.name AS tool_name,
+    t.kind AS tool_kind,
+    c.run_id,
+    r.extractor,
+    r.model,
+    r.prompt_version,
+    c.document_sha256,
+    c.id AS capability_id,
+    c.ordinal,
+    c.title,
+    c.description,
+    c.unique_text,
+    c.vs_alternatives,
+    c.grounded,
+    coalesce(
+        (SELECT list(e.quote ORDER BY e.ordinal) FROM evidence AS e WHERE e.capability_id = c.id),
+        []::VARCHAR[]
+    ) AS evidence_quotes
+FROM current_extractions AS cur
+JOIN capabilities AS c ON c.run_id = cur.run_id
+JOIN extraction_runs AS r ON r.run_id = c.run_id
+LEFT JOIN tools AS t ON t.id = c.tool_id;
+
+CREATE OR REPLACE VIEW tool_summary AS
+WITH latest_run AS (
+    SELECT tool_id, run_id, started_at, status, error
+    FROM extraction_runs
+    QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY started_at DESC, finished_at DESC) = 1
+),
+current_counts AS (
+    SELECT
+        cur.tool_id,
+        count(c.id) AS capabilities,
+        count(c.id) FILTER (WHERE NOT c.grounded) AS ungrounded
+    FROM current_extractions AS cur
+    LEFT JOIN capabilities AS c ON c.run_id = cur.run_id
+    GROUP BY cur.tool_id
+),
+latest_signals AS (
+    SELECT tool_id, name, value
+    FROM signals
+    QUALIFY row_number() OVER (PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
+),
+signal_columns AS (
+    SELECT
+        tool_id,
+        map_from_entries(list(struct_pack(k := name, v := value) ORDER BY name)) AS signals,
+        max(value) FILTER (WHERE name = 'stars') AS stars,
+        max(value) FILTER (WHERE name = 'downloads') AS downloads,
+        max(value) FILTER (WHERE name = 'dependents') AS dependents
+    FROM latest_signals
+    GROUP BY tool_id
+),
+document_counts AS (
+    SELECT tool_id, count(*) AS documents FROM documents GROUP BY tool_id
+)
+SELECT
+    t.id,
+    t.name,
+    t.kind,
+    t.pricing,
+    coalesce(cc.capabilities, 0) AS capabilities,
+    coalesce(cc.ungrounded, 0) AS ungrounded,
+    lr.run_id AS last_run_id,
+    lr.started_at AS last_run_at,
+    lr.status AS last_run_status,
+    lr.error AS last_run_error,
+    sc.stars,
+    sc.downloads,
+    sc.dependents,
+    coalesce(sc.signals, MAP {}::MAP(VARCHAR, DOUBLE)) AS signals,
+    coalesce(dc.documents, 0) AS documents
+FROM tools AS t
+LEFT JOIN current_counts AS cc ON cc.tool_id = t.id
+LEFT JOIN latest_run AS lr ON lr.tool_id = t.id
+LEFT JOIN signal_columns AS sc ON sc.tool_id = t.id
+LEFT JOIN document_counts AS dc ON dc.tool_id = t.id;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "tools, documents, extraction runs, capabilities, evidence, signals", _CORE_TABLES),
+    Migration(2, "API call ledger and message batches", _LEDGER_AND_BATCHES),
+    Migration(3, "analyst views latest_capabilities and tool_summary", _ANALYST_VIEWS),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+_SCHEMA_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL
+)
+"""
+
+
+def stored_version(cursor: duckdb.DuckDBPyConnection) -> int | None:
+    """The file's schema version; 0 for an empty file; None when it holds something other than capgraph."""
+    try:
+        (version,) = cursor.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone() or (0,)
+        return int(version)
+    except duckdb.CatalogException:
+        pass
+    # Listing the catalog costs a few ms, so only files without a schema_version table pay for it.
+    tables = {
+        name
+        for (name,) in cursor.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    return None if tables else 0
+
+
+def _not_a_warehouse(path: Path) -> CapgraphError:
+    return CapgraphError(
+        "is a DuckDB database but not a capgraph warehouse (it has no schema_version table)",
+        subject=str(path),
+        hint="point --db at a capgraph warehouse file, or at a new path to create one",
+    )
+
+
+def _too_new(path: Path, version: int) -> CapgraphError:
+    return CapgraphError(
+        f"was written by a newer capgraph (schema version {version}, this one knows up to {LATEST_VERSION})",
+        subject=str(path),
+        hint="upgrade capgraph",
+    )
+
+
+def migrate(cursor: duckdb.DuckDBPyConnection, path: Path, *, up_to: int = LATEST_VERSION) -> int:
+    """Apply the pending migrations up to ``up_to`` in order, each in its own transaction; the new version."""
+    version = stored_version(cursor)
+    if version is None:
+        raise _not_a_warehouse(path)
+    if version > LATEST_VERSION:
+        raise _too_new(path, version)
+    if version >= up_to:
+        return version
+    if version == 0:
+        cursor.execute(_SCHEMA_VERSION_TABLE)
+    for migration in MIGRATIONS:
+        if version < migration.version <= up_to:
+            _apply(cursor, path, migration)
+            version = migration.version
+    return version
+
+
+def _apply(cursor: duckdb.DuckDBPyConnection, path: Path, migration: Migration) -> None:
+    cursor.begin()
+    try:
+        cursor.execute(migration.sql)
+        cursor.execute(
+            "INSERT INTO schema_version VALUES (?, ?, now())", [migration.version, migration.description]
+        )
+        cursor.commit()
+    except duckdb.Error as error:
+        cursor.rollback()
+        raise CapgraphError(
+            f"migration {migration.version} ({migration.description}) failed: {first_line(error)}",
+            subject=str(path),
+            hint="the file was left at the previous schema version; report this as a bug",
+        ) from error
+
+
+def require_current(cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise unless the file is at exactly ``LATEST_VERSION`` (what a read-only session needs)."""
+    version = stored_version(cursor)
+    if version is None:
+        raise _not_a_warehouse(path)
+    if version > LATEST_VERSION:
+        raise _too_new(path, version)
+    if version < LATEST_VERSION:
+        raise CapgraphError(
+            f"has schema version {version}, older than this capgraph's {LATEST_VERSION}",
+            subject=str(path),
+            hint="run any write command (e.g. `capgraph ingest`) once to migrate it",
+        )

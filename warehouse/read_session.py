@@ -1,0 +1,451 @@
+"""Everything the CLI, the renderer and the pipeline read from the warehouse, as models and plain rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, get_args
+
+import duckdb
+
+from schemas import (
+    Capability,
+    CapgraphError,
+    Evidence,
+    ExtractionRun,
+    NotFoundError,
+    Price,
+    Signal,
+    SourceDocument,
+    Tool,
+    ToolProfile,
+)
+from warehouse.duck_errors import first_line
+from warehouse.rows import BatchRow, CostGrouping, CostRow, ExtractionKey, RunRow, StoredState, ToolRow
+from warehouse.sql_guard import READ_ONLY_HINT, single_select
+from warehouse.values import as_utc, maybe_utc, plain_decimal
+
+_TOOL_COLUMNS = """
+    id, name, kind, summary, homepage, license, version, pricing, price_amount, price_currency, price_unit
+"""
+_RUN_COLUMNS = """
+    run_id, ingest_id, tool_id, extractor, model, prompt_version, document_sha256, status,
+    started_at, finished_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+    cost_usd, error
+"""
+
+# Which ledger column a cost grouping keys on. "run" means the ingest run when the calls carry one,
+# else the extraction run, so calls made outside `capgraph ingest` still land in a group.
+_COST_KEYS: dict[str, str] = {
+    "run": "coalesce(ingest_id, run_id, '(unattributed)')",
+    "model": "model",
+    "tool": "tool_id",
+}
+_COST_ORDER: dict[str, str] = {
+    "run": "max(started_at) DESC, key",
+    "model": "sum(coalesce(cost_usd, 0)) DESC, key",
+    "tool": "sum(coalesce(cost_usd, 0)) DESC, key",
+}
+
+
+class ReadSession:
+    """Read access to one warehouse file through one connection; see ``Warehouse.reader``."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, *, alias: str) -> None:
+        self._connection = connection
+        self._alias = alias
+        self.path = path
+
+    # -- incremental ingestion -------------------------------------------------------------------
+
+    def current_key(self, tool_id: str) -> ExtractionKey | None:
+        """The key of the run whose records are the tool's current ones; None when it has none."""
+        row = self._connection.execute(
+            """
+            SELECT r.document_sha256, r.extractor, r.model, r.prompt_version
+            FROM current_extractions AS cur
+            JOIN extraction_runs AS r ON r.run_id = cur.run_id
+            WHERE cur.tool_id = ?
+            """,
+            [tool_id],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return ExtractionKey(document_sha256=row[0], extractor=row[1], model=row[2], prompt_version=row[3])
+
+    def ingest_snapshot(self) -> dict[str, StoredState]:
+        """Every stored tool with its current key, latest signals and record count, in four queries,
+        so a re-run can skip unchanged tools without touching the warehouse again."""
+        keys = {
+            row[0]: None if row[1] is None else ExtractionKey(*row[1:])
+            for row in self._connection.execute(
+                """
+                SELECT cur.tool_id, r.document_sha256, r.extractor, r.model, r.prompt_version
+                FROM current_extractions AS cur
+                JOIN extraction_runs AS r ON r.run_id = cur.run_id
+                """
+            ).fetchall()
+        }
+        counts = dict(
+            self._connection.execute(
+                """
+                SELECT cur.tool_id, count(*)
+                FROM current_extractions AS cur
+                JOIN capabilities AS c ON c.run_id = cur.run_id
+                GROUP BY cur.tool_id
+                """
+            ).fetchall()
+        )
+        signals: dict[str, dict[str, float]] = {}
+        for tool_id, name, value in self._connection.execute(
+            """
+            SELECT tool_id, name, value
+            FROM signals
+            QUALIFY row_number() OVER (
+                PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
+            """
+        ).fetchall():
+            signals.setdefault(tool_id, {})[name] = value
+        return {
+            tool.id: StoredState(
+                tool=tool,
+                key=keys.get(tool.id),
+                signals=signals.get(tool.id, {}),
+                capabilities=int(counts.get(tool.id, 0)),
+            )
+            for tool in self._tools()
+        }
+
+    def has_tool(self, tool_id: str) -> bool:
+        return self._connection.execute("SELECT 1 FROM tools WHERE id = ?", [tool_id]).fetchone() is not None
+
+    def tool_ids(self) -> list[str]:
+        return [
+            tool_id for (tool_id,) in self._connection.execute("SELECT id FROM tools ORDER BY id").fetchall()
+        ]
+
+    def document(self, sha256: str) -> SourceDocument | None:
+        """A stored document by hash, exactly as it was fetched."""
+        row = self._connection.execute(
+            "SELECT tool_id, origin, fetched_at, media_type, text, sha256, metadata FROM documents "
+            "WHERE sha256 = ?",
+            [sha256],
+        ).fetchone()
+        if row is None:
+            return None
+        return SourceDocument(
+            tool_id=row[0],
+            origin=row[1],
+            fetched_at=as_utc(row[2]),
+            media_type=row[3],
+            text=row[4],
+            sha256=row[5],
+            metadata=json.loads(row[6]),
+        )
+
+    # -- what renderers and the CLI show -------------------------------------------------------
+
+    def tool_profile(self, tool_id: str, *, capability_limit: int | None = None) -> ToolProfile:
+        """The tool with its current records (in source order, with evidence), latest signals and run."""
+        tool = self._tool(tool_id)
+        run = self._current_run(tool_id)
+        capabilities: list[Capability] = []
+        document_origin: str | None = None
+        if run is not None:
+            capabilities = self._capabilities_of_run(run.run_id, capability_limit)
+            origin_row = self._connection.execute(
+                "SELECT origin FROM documents WHERE sha256 = ?", [run.document_sha256]
+            ).fetchone()
+            document_origin = origin_row[0] if origin_row else None
+        return ToolProfile(
+            tool=tool,
+            capabilities=capabilities,
+            signals=self._latest_signals(tool_id),
+            current_run=run,
+            document_origin=document_origin,
+        )
+
+    def capability_count(self, tool_id: str) -> int:
+        """How many current records the tool has (0 for an unknown tool)."""
+        (count,) = self._connection.execute(
+            """
+            SELECT count(*)
+            FROM current_extractions AS cur
+            JOIN capabilities AS c ON c.run_id = cur.run_id
+            WHERE cur.tool_id = ?
+            """,
+            [tool_id],
+        ).fetchone() or (0,)
+        return int(count)
+
+    def list_tools(self) -> list[ToolRow]:
+        rows = self._connection.execute(
+            """
+            SELECT id, name, kind, pricing, capabilities, ungrounded,
+                   last_run_at, last_run_status, last_run_error
+            FROM tool_summary
+            ORDER BY id
+            """
+        ).fetchall()
+        return [
+            ToolRow(
+                id=row[0],
+                name=row[1],
+                kind=row[2],
+                pricing=row[3],
+                capabilities=int(row[4]),
+                ungrounded=int(row[5]),
+                last_run_at=maybe_utc(row[6]),
+                last_status=row[7],
+                last_error=row[8],
+            )
+            for row in rows
+        ]
+
+    def recent_runs(self, *, limit: int = 20, tool_id: str | None = None) -> list[RunRow]:
+        """The latest runs first, of every tool or of one."""
+        if limit < 0:
+            raise CapgraphError(
+                f"limit must be 0 or more, not {limit}", subject="runs", hint="pass --limit N"
+            )
+        rows = self._connection.execute(
+            """
+            SELECT r.run_id, r.ingest_id, r.tool_id, r.extractor, r.model, r.prompt_version, r.status,
+                   r.started_at, r.duration_ms,
+                   (SELECT count(*) FROM capabilities AS c WHERE c.run_id = r.run_id),
+                   r.input_tokens, r.output_tokens, r.cost_usd, r.error
+            FROM extraction_runs AS r
+            WHERE $tool_id IS NULL OR r.tool_id = $tool_id
+            ORDER BY r.started_at DESC, r.finished_at DESC, r.run_id
+            LIMIT $limit
+            """,
+            {"tool_id": tool_id, "limit": limit},
+        ).fetchall()
+        return [
+            RunRow(
+                run_id=row[0],
+                ingest_id=row[1],
+                tool_id=row[2],
+                extractor=row[3],
+                model=row[4],
+                prompt_version=row[5],
+                status=row[6],
+                started_at=as_utc(row[7]),
+                duration_ms=int(row[8]),
+                capabilities=int(row[9]),
+                input_tokens=int(row[10]),
+                output_tokens=int(row[11]),
+                cost_usd=plain_decimal(row[12]),
+                error=row[13],
+            )
+            for row in rows
+        ]
+
+    # -- analysts and accounting -------------------------------------------------------------------
+
+    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run one analyst SELECT; anything else is refused before it reaches the database."""
+        statement = single_select(sql)
+        with self._read_only_connection() as connection:
+            try:
+                result = connection.execute(statement)
+                columns = [column[0] for column in result.description or []]
+                return columns, result.fetchall()
+            except duckdb.Error as error:
+                raise CapgraphError(
+                    first_line(error),
+                    subject="sql",
+                    hint=f"{READ_ONLY_HINT}; the tables and views are described in docs/warehouse.md",
+                ) from error
+
+    def costs(self, *, since: datetime | None = None, by: CostGrouping = "run") -> list[CostRow]:
+        """Ledger totals per ingest run, model or tool; a group's cost is None if any call was unpriced."""
+        if by not in get_args(CostGrouping):
+            raise CapgraphError(
+                f"cannot group costs by {by!r}", subject="costs", hint="group by one of: run, model, tool"
+            )
+        rows = self._connection.execute(
+            f"""
+            SELECT {_COST_KEYS[by]} AS key,
+                   count(*),
+                   sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
+                   CASE WHEN bool_or(cost_usd IS NULL) THEN NULL ELSE sum(cost_usd) END,
+                   count(*) FILTER (WHERE cost_usd IS NULL)
+            FROM api_calls
+            WHERE $since IS NULL OR started_at >= $since
+            GROUP BY key
+            ORDER BY {_COST_ORDER[by]}
+            """,
+            {"since": None if since is None else as_utc(since)},
+        ).fetchall()
+        return [
+            CostRow(
+                group=by,
+                key=row[0],
+                calls=int(row[1]),
+                input_tokens=int(row[2]),
+                output_tokens=int(row[3]),
+                cache_read_tokens=int(row[4]),
+                cache_write_tokens=int(row[5]),
+                cost_usd=plain_decimal(row[6]),
+                unpriced_calls=int(row[7]),
+            )
+            for row in rows
+        ]
+
+    def open_batches(self) -> list[BatchRow]:
+        """Batches submitted but not yet finished, oldest first, to resume after a crash."""
+        rows = self._connection.execute(
+            """
+            SELECT b.batch_id, b.ingest_id, b.model, b.status, b.created_at, b.finished_at,
+                   (SELECT list(struct_pack(custom_id := i.custom_id, tool_id := i.tool_id)
+                                ORDER BY i.custom_id)
+                    FROM batch_items AS i WHERE i.batch_id = b.batch_id)
+            FROM batches AS b
+            WHERE b.status = 'in_progress'
+            ORDER BY b.created_at, b.batch_id
+            """
+        ).fetchall()
+        return [
+            BatchRow(
+                batch_id=row[0],
+                ingest_id=row[1],
+                model=row[2],
+                status=row[3],
+                created_at=as_utc(row[4]),
+                finished_at=maybe_utc(row[5]),
+                items={item["custom_id"]: item["tool_id"] for item in row[6] or []},
+            )
+            for row in rows
+        ]
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _read_only_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh connection in a READ ONLY transaction, so a failing query cannot spoil the session's."""
+        connection = self._connection.cursor()
+        try:
+            connection.execute(f"USE {self._alias}")
+            connection.execute("BEGIN TRANSACTION READ ONLY")
+            yield connection
+        finally:
+            connection.close()
+
+    def _tools(self, tool_id: str | None = None) -> list[Tool]:
+        rows = self._connection.execute(
+            f"""
+            SELECT {_TOOL_COLUMNS} FROM tools
+            WHERE $tool_id IS NULL OR id = $tool_id
+            ORDER BY id
+            """,
+            {"tool_id": tool_id},
+        ).fetchall()
+        return [_tool_from_row(row) for row in rows]
+
+    def _tool(self, tool_id: str) -> Tool:
+        found = self._tools(tool_id)
+        if not found:
+            raise NotFoundError(
+                "no such tool in the warehouse",
+                subject=tool_id,
+                hint="`capgraph tools` lists the stored tools",
+            )
+        return found[0]
+
+    def _current_run(self, tool_id: str) -> ExtractionRun | None:
+        row = self._connection.execute(
+            f"""
+            SELECT {_RUN_COLUMNS}
+            FROM extraction_runs
+            WHERE run_id = (SELECT run_id FROM current_extractions WHERE tool_id = ?)
+            """,
+            [tool_id],
+        ).fetchone()
+        return None if row is None else _run_from_row(row)
+
+    def _capabilities_of_run(self, run_id: str, limit: int | None) -> list[Capability]:
+        rows = self._connection.execute(
+            """
+            SELECT c.title, c.description, c.unique_text, c.vs_alternatives, c.grounded,
+                   (SELECT list(struct_pack(quote := e.quote, first := e.start_offset, last := e.end_offset)
+                                ORDER BY e.ordinal)
+                    FROM evidence AS e WHERE e.capability_id = c.id)
+            FROM capabilities AS c
+            WHERE c.run_id = $run_id
+            ORDER BY c.ordinal
+            LIMIT $limit
+            """,
+            {"run_id": run_id, "limit": limit},
+        ).fetchall()
+        return [
+            Capability(
+                title=row[0],
+                description=row[1],
+                unique=row[2],
+                vs_alternatives=row[3],
+                grounded=row[4],
+                evidence=[
+                    Evidence(quote=item["quote"], start=item["first"], end=item["last"])
+                    for item in row[5] or []
+                ],
+            )
+            for row in rows
+        ]
+
+    def _latest_signals(self, tool_id: str) -> list[Signal]:
+        rows = self._connection.execute(
+            """
+            SELECT name, value, observed_at, source
+            FROM signals
+            WHERE tool_id = ?
+            QUALIFY row_number() OVER (PARTITION BY name ORDER BY observed_at DESC, recorded_at DESC) = 1
+            ORDER BY name
+            """,
+            [tool_id],
+        ).fetchall()
+        return [
+            Signal(tool_id=tool_id, name=row[0], value=row[1], observed_at=as_utc(row[2]), source=row[3])
+            for row in rows
+        ]
+
+
+def _run_from_row(row: tuple[Any, ...]) -> ExtractionRun:
+    return ExtractionRun(
+        run_id=row[0],
+        ingest_id=row[1],
+        tool_id=row[2],
+        extractor=row[3],
+        model=row[4],
+        prompt_version=row[5],
+        document_sha256=row[6],
+        status=row[7],
+        started_at=as_utc(row[8]),
+        finished_at=as_utc(row[9]),
+        input_tokens=row[10],
+        output_tokens=row[11],
+        cache_read_tokens=row[12],
+        cache_write_tokens=row[13],
+        cost_usd=plain_decimal(row[14]),
+        error=row[15],
+    )
+
+
+def _tool_from_row(row: tuple[Any, ...]) -> Tool:
+    price = None
+    if row[8] is not None:
+        price = Price(amount=plain_decimal(row[8]), currency=row[9], unit=row[10])
+    return Tool(
+        id=row[0],
+        name=row[1],
+        kind=row[2],
+        summary=row[3],
+        homepage=row[4],
+        license=row[5],
+        version=row[6],
+        pricing=row[7],
+        starting_price=price,
+    )

@@ -1,0 +1,109 @@
+"""The plain result rows the warehouse hands back: small frozen records, not pydantic models.
+
+They carry exactly what the CLI tables and the pipeline's decisions need, so callers never see
+DuckDB types or SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from schemas import Tool
+
+CostGrouping = Literal["run", "model", "tool"]
+BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
+FINISHED_BATCH_STATUSES: frozenset[str] = frozenset({"ended", "canceled", "expired", "failed"})
+
+
+@dataclass(frozen=True)
+class ExtractionKey:
+    """What decides whether a stored extraction is still current: any change means extract again."""
+
+    document_sha256: str
+    extractor: str
+    model: str | None
+    prompt_version: str
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the warehouse holds for one tool, all the pipeline needs to call a re-fetched tool unchanged."""
+
+    tool: Tool
+    key: ExtractionKey | None
+    signals: dict[str, float]
+    capabilities: int
+
+
+@dataclass(frozen=True)
+class StoredFetch:
+    """What ``WriteSession.store_fetch`` wrote: whether the document was new, how many signal rows."""
+
+    document_is_new: bool
+    signals_added: int
+
+
+@dataclass(frozen=True)
+class ToolRow:
+    """One line of `capgraph tools`: the tool, its current record counts and its latest run of any status."""
+
+    id: str
+    name: str
+    kind: str
+    pricing: str
+    capabilities: int
+    ungrounded: int
+    last_run_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One extraction run as `capgraph runs` shows it."""
+
+    run_id: str
+    ingest_id: str | None
+    tool_id: str
+    extractor: str
+    model: str | None
+    prompt_version: str
+    status: str
+    started_at: datetime
+    duration_ms: int
+    capabilities: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """Ledger totals for one group of API calls. ``cost_usd`` is None when any call in it was unpriced."""
+
+    group: CostGrouping
+    key: str
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    cost_usd: Decimal | None
+    unpriced_calls: int
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A message batch submitted to a provider, with its items (custom_id -> tool_id)."""
+
+    batch_id: str
+    ingest_id: str | None
+    model: str
+    status: str
+    created_at: datetime
+    finished_at: datetime | None
+    items: dict[str, str] = field(default_factory=dict)
