@@ -1,0 +1,80 @@
+"""Finding a feature's own name: a bold lead-in, a definition term, or a short "Term: text" opening.
+
+Also knows which names are bookkeeping rather than features (licence, authors, version, the
+model-card "Developed by" fields), so those items never become capability records.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.heuristic.blocks import InlineText
+from extractors.heuristic.text import collapse, tidy_name
+
+_LEAD_ENDINGS = (":", ".", "—", "–", "-")
+_SEPARATOR_START = re.compile(r"^\s*(?:[:.–—]|-(?=\s))\s*")
+# "Term: text" or "Term - text" with a short term that is not itself a sentence.
+_TEXTUAL_NAME = re.compile(r"^(?P<term>[^.:!?\n]{2,60}?)(?::\s|\s[-–—]\s)\s*(?P<body>\S.*)$", re.DOTALL)
+_NAME_MAX_WORDS = 7
+
+_NOT_A_NAME = re.compile(
+    r"^(note|notes|warning|tip|hint|important|caution|example|examples|e\.g|see also|usage|todo|"
+    r"update|news|new|disclaimer|tl;?dr|ps|fyi|step \d+|q|a)$",
+    re.IGNORECASE,
+)
+
+# Field names that describe the record-keeping around a tool, not something it can do.
+_BOOKKEEPING_NAME = re.compile(
+    r"^(licen[cs]es?|license type|copyright|authors?|author\(s\)|maintainers?|contributors?|contact|"
+    r"e-?mail|version|release|status|homepage|home ?page|website|url|source( code)?|repository|repo|"
+    r"documentation|docs|issues?|bug tracker|changelog|download|downloads|pypi|conda|python|"
+    r"python versions?|requires|requirements|dependencies|platforms?|os|date|created|updated|"
+    r"last updated|paper|papers?|citation|cite|demo|blog|twitter|discord|chat|forum|"
+    r"developed by|funded by.*|shared by.*|model type|model date|model version|language\(s\).*|"
+    r"languages?|finetuned from.*|fine-tuned from.*|base model|parameters|size|hardware type|"
+    r"hours used|cloud provider|compute region|carbon emitted|point of contact|curated by|"
+    r"organization|organisation|sponsors?|funding|leaderboard|size categories|task categories|"
+    r"task ids|annotations creators|source datasets|pretty name|tags)$",
+    re.IGNORECASE,
+)
+
+
+def lead_is_separated(lead: str, rest: str, *, linked: bool = False) -> bool:
+    """Whether a bold (or, with ``linked``, linked) opening ``lead`` is set apart from the ``rest``
+    of its text: by a colon or dash, its own closing punctuation, nothing following at all, or, for
+    bold, a line break ("**Fast**" on a line of its own). A link is often just wrapped onto the
+    next line, so a line break does not set it apart."""
+    stripped = rest.lstrip(" \t")
+    return (
+        not rest.strip()
+        or stripped.startswith(_LEAD_ENDINGS)
+        or (not linked and stripped.startswith("\n"))
+        or lead.rstrip().endswith(_LEAD_ENDINGS)
+    )
+
+
+def is_bookkeeping(name: str) -> bool:
+    """Whether a field or term name is metadata (licence, version, authors...) rather than a feature."""
+    return bool(_BOOKKEEPING_NAME.match(tidy_name(name)))
+
+
+def split_name(inline: InlineText) -> tuple[str | None, str]:
+    """``(name, body)`` for a run of text that opens with its own name, else ``(None, text)``."""
+    text = inline.text
+    if inline.lead and inline.lead_separated and text.startswith(inline.lead):
+        name = tidy_name(inline.lead)
+        body = _SEPARATOR_START.sub("", text[len(inline.lead) :], count=1).strip()
+        if name and not _NOT_A_NAME.match(name):
+            return name, body
+        return None, body or text
+    match = _TEXTUAL_NAME.match(text)
+    if match:
+        term = collapse(match.group("term"))
+        if (
+            len(term.split()) <= _NAME_MAX_WORDS
+            and "http" not in term.casefold()
+            and not _NOT_A_NAME.match(term)
+            and not term.endswith(("(", ","))
+        ):
+            return tidy_name(term), match.group("body").strip()
+    return None, text

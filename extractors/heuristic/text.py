@@ -1,0 +1,117 @@
+"""Plain-text helpers: collapsing whitespace, splitting sentences, condensing titles and descriptions.
+
+Every function only cuts or trims the text it is given; none of them adds words, so whatever a
+record says can always be traced back to the description it came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+TITLE_LIMIT = 80
+DESCRIPTION_LIMIT = 600
+
+_WHITESPACE = re.compile(r"\s+")
+# A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before whitespace
+# and a character that can start a sentence.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[`*_]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    {
+        "e.g.",
+        "i.e.",
+        "etc.",
+        "vs.",
+        "cf.",
+        "approx.",
+        "incl.",
+        "no.",
+        "fig.",
+        "dr.",
+        "mr.",
+        "ms.",
+        "st.",
+        "v.",
+    }
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[-–—]\s|\s\(")
+_SHORTEST_CLAUSE = 30
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_TRAILING_PUNCTUATION = " \t.,;:!?-–—"
+
+
+def collapse(text: str) -> str:
+    """``text`` with every run of whitespace turned into one space, and trimmed."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a plain-text passage, in order; abbreviations such as "e.g." do not split."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        # A short look-back finds the word before the break without rescanning the whole sentence.
+        last_word = text[max(start, match.start() - 12) : match.start() + 1].rsplit(None, 1)[-1]
+        last_word = last_word.lstrip("([{\"'“‘").casefold()
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]\.", last_word):
+            continue
+        sentence = text[start : match.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending at a word boundary when one is available."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(None, 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut[:limit].rstrip(_TRAILING_PUNCTUATION + "(")
+
+
+def condense_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, at the last sentence end that fits when one does."""
+    text = collapse(text)
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in split_sentences(text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    # A lone short first sentence would throw most of the text away: prefer a word-boundary cut then.
+    if len(kept) >= limit // 3:
+        return kept
+    return cut_at_word(text, limit)
+
+
+def condense_title(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A short title from an item that has no name: its first sentence, else first clause, else a cut."""
+    text = collapse(text)
+    sentences = split_sentences(text)
+    first = sentences[0] if sentences else text
+    first = first.rstrip(_TRAILING_PUNCTUATION) or first
+    if len(first) <= limit:
+        return first
+    # The longest first clause that fits, when it is long enough to say something on its own.
+    breaks = [match.start() for match in _CLAUSE_BREAK.finditer(first, 0, limit + 1)]
+    fitting = [position for position in breaks if _SHORTEST_CLAUSE <= position <= limit]
+    if fitting:
+        return first[: fitting[-1]].rstrip(_TRAILING_PUNCTUATION)
+    return cut_at_word(first, limit)
+
+
+def tidy_name(name: str) -> str:
+    """A feature name without the punctuation that joined it to its text ("Fast:" -> "Fast") and
+    without emoji shortcodes (":rocket:")."""
+    name = collapse(_SHORTCODE.sub(" ", name))
+    return name.strip(_TRAILING_PUNCTUATION + "`\"'*_“”‘’") or name
+
+
+def fold(text: str) -> str:
+    """The comparison key for duplicates: case- and whitespace-insensitive."""
+    return collapse(text).casefold().rstrip(".")

@@ -1,0 +1,277 @@
+"""The units records are made of: one per list item, term, table row, bold lead-in, section or
+sentence, each with its plain text and the source passages it can be quoted from.
+
+``UnitBuilder`` knows how to turn each kind of block (or a whole section) into a unit and which
+blocks can never make one: too short, only links, a shell command, or a pointer elsewhere
+("See the docs"). Which units a document's records come from is decided in ``selection``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from extractors.heuristic.blocks import Block, Region
+from extractors.heuristic.naming import is_bookkeeping, split_name
+from extractors.heuristic.sections import Section
+from extractors.heuristic.text import collapse, condense_description, split_sentences
+
+MIN_ITEM_CHARS = 15
+MIN_SECTION_TEXT_CHARS = 30
+_LINK_ONLY_RATIO = 0.8
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_COMMAND = re.compile(r"^(?:\$ |>>> |pip3? install\b|npm (?:i|install)\b|conda install\b|uv (?:add|pip)\b)")
+# Lines that point elsewhere ("See the docs") rather than say what the tool does.
+_POINTER = re.compile(
+    r"^(?:see|read|check out|visit|click|refer to|learn more|find out|more info|go to|head to|browse)\b",
+    re.IGNORECASE,
+)
+_FEATURE_TABLE_HEADER = re.compile(
+    r"\b(?:features?|capabilit\w*|name|components?|modules?|commands?|functions?|tools?|tasks?|what|"
+    r"areas?|options?|highlights?|benefits?|use cases?|integrations?|formats?)\b",
+    re.IGNORECASE,
+)
+_NUMERIC_CELL = re.compile(r"^[\s\d.,%±+\-–/x×<>~≈$€£:]*$")
+
+
+class Passage(NamedTuple):
+    """Plain text and the source region it was read from, to be quoted from there."""
+
+    text: str
+    region: Region
+
+
+@dataclass
+class Unit:
+    """One future record: its own name (when it has one), its plain text, and where it came from.
+
+    ``main`` is the passage the description is cut from: a record is only made when it can be
+    quoted. ``more`` are further passages worth quoting (the heading, continuation paragraphs,
+    nested items); ``regions`` are all the regions the text was drawn from, where claims are
+    looked up.
+    """
+
+    name: str | None
+    text: str
+    main: Passage
+    more: list[Passage] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+    own_text: str = ""
+    """The text a nameless unit's title is condensed from, when not all of ``text`` (an item
+    without the items nested under it)."""
+
+    @property
+    def position(self) -> int:
+        return min(region[0] for region in (self.main.region, *(passage.region for passage in self.more)))
+
+
+@dataclass
+class Outline:
+    """Blocks and sections of one document with the lookups unit building needs."""
+
+    blocks: list[Block]
+    sections: list[Section]
+    section_of: list[int] = field(default_factory=list)
+    continuations: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    nested: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    groups: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        self.section_of = [0] * len(self.blocks)
+        for number, section in enumerate(self.sections):
+            if section.heading >= 0:
+                self.section_of[section.heading] = number
+            for position in section.blocks:
+                self.section_of[position] = number
+        for position, block in enumerate(self.blocks):
+            if block.kind == "paragraph" and block.in_item >= 0:
+                self.continuations[block.in_item].append(position)
+            if block.kind == "item" and block.parent >= 0:
+                self.nested[block.parent].append(position)
+            if block.group >= 0:
+                self.groups[block.group].append(position)
+
+
+def link_only(text: str, linked_chars: int) -> bool:
+    """Whether a text is (almost) nothing but links or addresses."""
+    if linked_chars >= _LINK_ONLY_RATIO * len(text):
+        return True
+    return len(_URL.sub(" ", text).split()) < 2
+
+
+def is_command_or_pointer(text: str) -> bool:
+    """Whether a text is a shell command or a pointer elsewhere ("See the docs")."""
+    return bool(_COMMAND.match(text) or _POINTER.match(text))
+
+
+def usable_region(block: Block) -> Region | None:
+    """The block's region when it can feed a record: placed in the source, long enough, and not a
+    link, a command or a pointer to elsewhere; None otherwise."""
+    if block.region is None:
+        return None
+    text = block.text
+    if (
+        len(text) < MIN_ITEM_CHARS
+        or link_only(text, block.inline.linked_chars)
+        or is_command_or_pointer(text)
+    ):
+        return None
+    return block.region
+
+
+class UnitBuilder:
+    """Builds the units of one document's blocks and sections."""
+
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.blocks = outline.blocks
+        self._tables: dict[int, tuple[bool, bool]] = {}
+
+    def item_unit(self, position: int, *, named_only: bool) -> Unit | None:
+        """A list item, with the paragraphs that continue it and the items nested under it."""
+        block = self.blocks[position]
+        region = usable_region(block)
+        if region is None:
+            return None
+        name, body = split_name(block.inline)
+        if (name is None and named_only) or (name is not None and is_bookkeeping(name)):
+            return None
+        if name is not None and body and link_only(body, 0):
+            return None
+        texts = [body]
+        main = Passage(collapse(f"{name or ''} {condense_description(body)}"), region)
+        more: list[Passage] = []
+        for continuation in self.outline.continuations.get(position, []):
+            paragraph = self.blocks[continuation]
+            if paragraph.region is not None and not link_only(paragraph.text, paragraph.inline.linked_chars):
+                texts.append(paragraph.text)
+                more.append(Passage(condense_description(paragraph.text), paragraph.region))
+        nested = [self.blocks[child] for child in self.outline.nested.get(position, [])]
+        children = [
+            Passage(child.text, child_region) for child in nested if (child_region := usable_region(child))
+        ]
+        if children:
+            joined = "; ".join(child.text for child in children)
+            texts.append(joined)
+            more.append(Passage(joined, (children[0].region[0], children[-1].region[1])))
+        text = collapse(" ".join(part for part in texts if part))
+        regions = [region, *(passage.region for passage in more)]
+        return Unit(name, text or name or block.text, main, more, regions, own_text=body)
+
+    def term_unit(self, position: int) -> Unit | None:
+        """A term of a definition or field list, named by the term."""
+        block = self.blocks[position]
+        region = usable_region(block)
+        name = block.name or ""
+        if region is None or not name or is_bookkeeping(name):
+            return None
+        body = block.text[len(name) :].strip() if block.text.startswith(name) else block.text
+        if not body or link_only(body, 0):
+            return None
+        return Unit(name, body, Passage(block.text, region), regions=[region])
+
+    def row_unit(self, position: int) -> Unit | None:
+        """A table row, named by its first cell and described by the others."""
+        block = self.blocks[position]
+        region = usable_region(block)
+        cells = [collapse(cell) for cell in block.cells]
+        if region is None or block.header or len(cells) < 2 or not cells[0] or is_bookkeeping(cells[0]):
+            return None
+        body = "; ".join(cell for cell in cells[1:] if cell)
+        if not body:
+            return None
+        return Unit(cells[0], body, Passage(block.text, region), regions=[region])
+
+    def lead_paragraph_unit(self, position: int) -> Unit | None:
+        """A paragraph that opens with its own bold name ("**Strict mode**: ...")."""
+        block = self.blocks[position]
+        if block.in_item >= 0 or not block.inline.lead or not block.inline.lead_separated:
+            return None
+        region = usable_region(block)
+        name, body = split_name(block.inline)
+        if region is None or name is None or is_bookkeeping(name) or not body or link_only(body, 0):
+            return None
+        return Unit(name, body, Passage(block.text, region), regions=[region])
+
+    def heading_unit(self, section: Section, *, with_items: bool) -> Unit | None:
+        """A section explaining one thing under its heading: the heading names it, the text tells it.
+
+        The text is the section's own paragraphs; with ``with_items``, its list items when it has
+        no paragraphs (a feature subsection that is only a short list).
+        """
+        heading = self.blocks[section.heading]
+        if heading.region is None or is_bookkeeping(heading.text):
+            return None
+        passages: list[Passage] = []
+        for position in section.blocks:
+            block = self.blocks[position]
+            if block.kind in ("paragraph", "term") and block.in_item < 0 and not block.inline.lead:
+                region = usable_region(block)
+                if region is not None:
+                    passages.append(Passage(block.text, region))
+        if not passages and with_items:
+            for position in section.blocks:
+                block = self.blocks[position]
+                if (
+                    block.kind == "item"
+                    and block.region is not None
+                    and not link_only(block.text, block.inline.linked_chars)
+                ):
+                    passages.append(Passage(block.text, block.region))
+        text = collapse(" ".join(passage.text for passage in passages))
+        if len(text) < MIN_SECTION_TEXT_CHARS:
+            return None
+        first, *others = passages
+        main = Passage(condense_description(first.text), first.region)
+        more = [Passage(heading.text, heading.region), *others]
+        return Unit(heading.text, text, main, more, [passage.region for passage in passages])
+
+    def sentence_units(self, positions: Iterable[int], accept: Callable[[str], bool]) -> list[Unit]:
+        """One unit per sentence of the paragraphs among ``positions`` that states something."""
+        units: list[Unit] = []
+        for position in positions:
+            block = self.blocks[position]
+            if block.kind != "paragraph" or block.in_item >= 0:
+                continue
+            region = usable_region(block)
+            if region is None:
+                continue
+            for sentence in split_sentences(block.text):
+                if accept(sentence):
+                    units.append(Unit(None, sentence, Passage(sentence, region), regions=[region]))
+        return units
+
+    def listed_units(self, positions: Iterable[int], *, named_only: bool, any_table: bool) -> list[Unit]:
+        """Units of the top-level list items, terms, table rows and bold lead-ins among ``positions``."""
+        units: list[Unit | None] = []
+        for position in positions:
+            block = self.blocks[position]
+            if block.kind == "item" and block.parent < 0:
+                units.append(self.item_unit(position, named_only=named_only))
+            elif block.kind == "term":
+                units.append(self.term_unit(position))
+            elif block.kind == "row":
+                feature_table, numeric = self.table_kind(block.group)
+                if (any_table or feature_table) and not numeric:
+                    units.append(self.row_unit(position))
+            elif block.kind == "paragraph":
+                units.append(self.lead_paragraph_unit(position))
+        return [unit for unit in units if unit is not None]
+
+    # -- table shapes -------------------------------------------------------------------------
+
+    def table_kind(self, group: int) -> tuple[bool, bool]:
+        """``(looks like a feature table, is mostly numbers)`` for one table, worked out once."""
+        if group not in self._tables:
+            rows = [self.blocks[position] for position in self.outline.groups.get(group, [])]
+            header = next((row for row in rows if row.header), None)
+            described = [cell for row in rows if not row.header for cell in row.cells[1:] if cell]
+            named_header = bool(header and header.cells and _FEATURE_TABLE_HEADER.search(header.cells[0]))
+            wordy = sum(len(cell.split()) >= 4 for cell in described) * 2 >= len(described)
+            numeric = sum(bool(_NUMERIC_CELL.match(cell)) for cell in described) * 2 >= len(described)
+            self._tables[group] = (named_header or (bool(described) and wordy), bool(described) and numeric)
+        return self._tables[group]
