@@ -1,0 +1,134 @@
+"""The verdict: a few short sentences derived only from facts the page itself shows.
+
+Each sentence restates something checkable against the feature table (rank, kind, capability count,
+pricing, starting price) or the capability sections (how many records are unverified); nothing is
+inferred beyond them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas import Price, Pricing, ToolKind
+
+_KIND_PLURALS: dict[str, str] = {"Repository": "Repositories"}
+
+# How each pricing value reads after a tool's name.
+_PRICING_PHRASES: dict[str, str] = {
+    "free": "is free",
+    "paid": "is paid",
+    "freemium": "has a free tier",
+    "unknown": "has no known pricing",
+}
+_SHARED_PRICING: dict[str, str] = {
+    "free": "Both are free",
+    "paid": "Both are paid",
+    "freemium": "Both have a free tier",
+    "unknown": "Pricing is unknown for both",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictFacts:
+    """What the verdict may draw on for one tool: exactly what its table column and section show."""
+
+    name: str
+    kind: ToolKind
+    rank: int | None
+    pricing: Pricing
+    starting_price: Price | None
+    capability_count: int
+    grounded_count: int
+
+
+def write_verdict(left: VerdictFacts, right: VerdictFacts) -> tuple[str, ...]:
+    """Three or four sentences: rank, kind and capability count, pricing, and unverified records."""
+    sentences = [
+        _rank_sentence(left, right),
+        _kind_and_count_sentence(left, right),
+        _pricing_sentence(left, right),
+    ]
+    grounding = _grounding_sentence(left, right)
+    if grounding:
+        sentences.append(grounding)
+    return tuple(sentences)
+
+
+def _rank_sentence(left: VerdictFacts, right: VerdictFacts) -> str:
+    if left.rank is None and right.rank is None:
+        return "Neither tool has a rank yet, so this page names no overall winner."
+    if left.rank is None or right.rank is None:
+        ranked, unranked = (left, right) if left.rank is not None else (right, left)
+        return f"Only {ranked.name} has a rank so far ({ranked.rank}/100); {unranked.name} has none yet."
+    if left.rank == right.rank:
+        return f"Both rank {left.rank}/100."
+    higher, lower = (left, right) if left.rank > right.rank else (right, left)
+    return f"{higher.name} ranks higher at {higher.rank}/100 vs {lower.name} at {lower.rank}/100."
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _capabilities(count: int) -> str:
+    return f"{count} decomposed {'capability' if count == 1 else 'capabilities'}"
+
+
+def _kind_and_count_sentence(left: VerdictFacts, right: VerdictFacts) -> str:
+    if left.kind == right.kind:
+        kinds = f"Both are {_KIND_PLURALS.get(left.kind, left.kind + 's')}"
+    else:
+        kinds = (
+            f"{left.name} is {_article(left.kind)} {left.kind} "
+            f"and {right.name} {_article(right.kind)} {right.kind}"
+        )
+    if left.capability_count == right.capability_count == 0:
+        counts = "neither has any extracted capabilities yet"
+    elif left.capability_count == right.capability_count:
+        counts = f"each has {_capabilities(left.capability_count)}"
+    else:
+        more, fewer = (left, right) if left.capability_count > right.capability_count else (right, left)
+        counts = (
+            f"{more.name} has {_capabilities(more.capability_count)} "
+            f"to {fewer.capability_count} for {fewer.name}"
+        )
+    return f"{kinds}; {counts}."
+
+
+def _pricing_sentence(left: VerdictFacts, right: VerdictFacts) -> str:
+    if left.pricing == right.pricing:
+        pricing = _SHARED_PRICING[left.pricing]
+    else:
+        left_phrase, right_phrase = _PRICING_PHRASES[left.pricing], _PRICING_PHRASES[right.pricing]
+        pricing = f"{left.name} {left_phrase}, while {right.name} {right_phrase}"
+    prices = _starting_price_clause(left, right)
+    return f"{pricing}; {prices}." if prices else f"{pricing}."
+
+
+def _starting_price_clause(left: VerdictFacts, right: VerdictFacts) -> str | None:
+    if left.starting_price is None or right.starting_price is None:
+        return None
+    left_price, right_price = left.starting_price, right.starting_price
+    if (left_price.currency, left_price.unit) != (right_price.currency, right_price.unit):
+        return (
+            f"their starting prices ({left_price.label()} and {right_price.label()}) "
+            "are in different units, so they are not compared here"
+        )
+    # The table shows rounded labels, so two amounts that print alike are called equal here too.
+    if left_price.label() == right_price.label():
+        return f"both start at {left_price.label()}"
+    if left_price.amount < right_price.amount:
+        cheaper, dearer = (left.name, left_price), (right.name, right_price)
+    else:
+        cheaper, dearer = (right.name, right_price), (left.name, left_price)
+    return f"{cheaper[0]} starts lower at {cheaper[1].label()} vs {dearer[1].label()} for {dearer[0]}"
+
+
+def _grounding_sentence(left: VerdictFacts, right: VerdictFacts) -> str | None:
+    partial = [facts for facts in (left, right) if facts.grounded_count < facts.capability_count]
+    if not partial:
+        return None
+    shares = " and ".join(
+        f"{facts.grounded_count} of {facts.name}'s {facts.capability_count}" for facts in partial
+    )
+    return f"Evidence was found in the source for {shares} capabilities; the rest are marked unverified."
