@@ -47,6 +47,28 @@ class Settings(BaseSettings):
     anthropic_requests_per_minute: int = Field(default=50, ge=1)
     anthropic_input_tokens_per_minute: int = Field(default=50_000, ge=1000)
     anthropic_max_retries: int = Field(default=6, ge=0)
+    anthropic_retry_backoff_base_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="First retry waits between half of this and this (jitter), doubling per attempt.",
+    )
+    anthropic_retry_backoff_max_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="No retry waits longer than this unless the API's retry-after says so.",
+    )
+    anthropic_input_token_budget: int = Field(
+        # Haiku 5.5 bills every token of a request at 5x once its prompt passes 100,000 tokens;
+        # 80,000 leaves room for a repair turn (the answer plus a correction) under that line.
+        default=80_000,
+        ge=2_000,
+        description="Most input tokens one extraction request may carry; longer documents are split.",
+    )
+    anthropic_chars_per_token: float = Field(
+        default=3.0,
+        gt=0,
+        description="Estimate for sizing requests before they are counted (limiter, whether to count).",
+    )
     max_cost_usd: Decimal | None = Field(default=None, ge=0)
 
     schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")

@@ -54,3 +54,10 @@ def _heuristic(settings: Settings) -> Extractor:
     from extractors.heuristic import HeuristicExtractor
 
     return HeuristicExtractor()
+
+
+@register("anthropic")
+def _anthropic(settings: Settings) -> Extractor:
+    from extractors.anthropic import AnthropicExtractor
+
+    return AnthropicExtractor.from_settings(settings)

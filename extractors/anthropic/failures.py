@@ -1,0 +1,138 @@
+"""What an SDK failure means for capgraph: retry it, fail this tool, or stop the run.
+
+The SDK's own retries are off (``max_retries=0``); this module is the one retry layer: which
+failures are transient, how long to wait before the next attempt (the API's ``retry-after-ms``,
+then ``retry-after``, else exponential backoff with jitter), and the capgraph error each failure
+finally becomes.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+
+import anthropic
+from tenacity import RetryCallState
+from tenacity.wait import wait_base
+
+from schemas import CapgraphError, ExtractionError, FatalRunError, TransientError
+
+# Waits the API asks for are honoured up to this; a longer one is an outage better left to the next run.
+MAX_HONOURED_RETRY_AFTER_SECONDS = 600.0
+
+_TERMINAL_HINTS = {
+    400: "the API rejected the request as invalid; the message says which part",
+    403: "the API key lacks permission for this model or feature",
+    404: "check CAPGRAPH_ANTHROPIC_MODEL and CAPGRAPH_ANTHROPIC_BASE_URL",
+    413: "the request is too large; lower CAPGRAPH_ANTHROPIC_INPUT_TOKEN_BUDGET so long documents are split",
+}
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth another attempt: timeouts, dropped connections, 408, 409, 429 and 5xx (501 excepted)."""
+    if isinstance(error, anthropic.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(error, anthropic.APIStatusError):
+        status = error.status_code
+        return status in (408, 409, 429) or (status >= 500 and status != 501)
+    return False
+
+
+def reached_server(error: BaseException) -> bool:
+    """Whether the failed request got to the API (and so belongs in the ledger).
+
+    A timeout may have been processed; a refused or dropped connection was not.
+    """
+    return isinstance(
+        error, anthropic.APIStatusError | anthropic.APITimeoutError | anthropic.APIResponseValidationError
+    )
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """The wait an error response asks for: ``retry-after-ms``, then ``retry-after`` (seconds or date)."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return max(float(milliseconds) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        return max(float(email.utils.mktime_tz(parsed)) - time.time(), 0.0)
+
+
+class RetryAfterOrBackoff(wait_base):
+    """tenacity wait: what the API asked for, else ``base * 2**(n-1)`` capped at ``maximum``, half jittered.
+
+    Half jitter (a random wait between half and all of the step) keeps workers that failed together
+    from retrying together while still growing the wait every attempt.
+    """
+
+    def __init__(self, base: float, maximum: float, rng: random.Random | None = None) -> None:
+        self.base = base
+        self.maximum = maximum
+        self._rng = rng or random.Random()
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        asked = retry_after_seconds(error) if error is not None else None
+        if asked is not None:
+            return min(asked, MAX_HONOURED_RETRY_AFTER_SECONDS)
+        step = min(self.base * 2 ** (retry_state.attempt_number - 1), self.maximum)
+        return step / 2 + self._rng.uniform(0, step / 2)
+
+
+def describe(error: BaseException) -> str:
+    """``429 rate_limit_error: <the API's message>`` or the transport failure in a few words."""
+    if isinstance(error, anthropic.APIStatusError):
+        kind = error.type or "error"
+        message = error.api_message or error.message
+        return f"{error.status_code} {kind}: {message}"
+    if isinstance(error, anthropic.APITimeoutError):
+        return "the request timed out"
+    if isinstance(error, anthropic.APIConnectionError):
+        return f"could not connect to the API ({error.message})"
+    if isinstance(error, anthropic.APIResponseValidationError):
+        return f"the API's response did not match the SDK's schema ({error.status_code})"
+    return f"{type(error).__name__}: {error}"
+
+
+def translate(error: BaseException, *, subject: str, attempts: int) -> CapgraphError:
+    """The capgraph error an SDK failure becomes once no more attempts will be made."""
+    if isinstance(error, anthropic.AuthenticationError):
+        return FatalRunError(
+            f"the Anthropic API rejected the API key ({describe(error)})",
+            subject="Anthropic API key",
+            hint="set a valid key in CAPGRAPH_ANTHROPIC_API_KEY (or ANTHROPIC_API_KEY)",
+        )
+    if isinstance(error, anthropic.APIStatusError) and error.status_code == 402:
+        return FatalRunError(
+            f"the Anthropic account cannot pay for requests ({describe(error)})",
+            subject="Anthropic billing",
+            hint="add credit or fix the payment method in the Anthropic console",
+        )
+    if is_transient(error):
+        return TransientError(
+            f"the Anthropic API kept failing after {attempts} attempt(s): {describe(error)}",
+            subject=subject,
+            hint="try again later, or lower CAPGRAPH_ANTHROPIC_REQUESTS_PER_MINUTE",
+        )
+    status = getattr(error, "status_code", None)
+    return ExtractionError(
+        f"the Anthropic API refused the request: {describe(error)}",
+        subject=subject,
+        hint=_TERMINAL_HINTS.get(status) if isinstance(status, int) else None,
+    )
