@@ -1,0 +1,1 @@
+"""Prefect flows: the orchestration layer (the only place prefect is imported) over capgraph's core."""

@@ -8,7 +8,10 @@ import pytest
 
 
 def test_connecting_to_a_public_address_fails_loudly() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock, pytest.raises(RuntimeError, match="non-loopback"):
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock,
+        pytest.raises(RuntimeError, match="non-loopback"),
+    ):
         sock.connect(("93.184.216.34", 80))
 
 

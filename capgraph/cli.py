@@ -1,0 +1,267 @@
+"""The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
+
+Read commands (tools, show, compare, runs, costs, sql) never import Prefect, so they answer at once.
+Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
+the command could not do its whole job.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from capgraph import views
+from capgraph.settings import Settings
+from schemas import CapgraphError, NotFoundError
+
+app = typer.Typer(
+    help="Turn tool descriptions into evidence-backed capability records and compare them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Warehouse file (default: $CAPGRAPH_DB or ./capgraph.duckdb).")
+]
+LiveOption = Annotated[
+    bool, typer.Option("--live", help="Read the live warehouse file instead of the analyst copy.")
+]
+EXIT_TOOL_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _settings(db: Path | None, **overrides: Any) -> Settings:
+    values = {key: value for key, value in overrides.items() if value is not None}
+    if db is not None:
+        values["db"] = db
+    return Settings(**values)
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Turn capgraph's errors into one red line and exit code 2, instead of a traceback."""
+    try:
+        yield
+    except CapgraphError as error:
+        _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _run_ingestion(settings: Settings, run: Any) -> None:
+    """Run an ingestion flow with a progress bar, print the summary and set the exit code."""
+    from capgraph.pipeline import IngestContext
+
+    context = IngestContext.create(settings)
+    err = _stderr()
+    err.print(context.extractor_notice, highlight=False)
+    summary = run(context)
+    views.print_summary(_stdout(), summary)
+    if not summary.ok:
+        raise typer.Exit(EXIT_TOOL_FAILED)
+
+
+@app.command()
+def ingest(
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="Tool refs, e.g. installed:rich file:docs/tool.md")
+    ] = None,
+    catalog: Annotated[Path | None, typer.Option(help="A catalog TOML file of tool refs.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-extract tools even when unchanged.")] = False,
+    concurrency: Annotated[int | None, typer.Option(help="Tools processed at once.")] = None,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", help="Stop paid calls at this many USD.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
+    if not refs and catalog is None:
+        _stderr().print("[red]error:[/red] give tool refs or --catalog FILE (see capgraph ingest --help)")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    with _clear_errors():
+        settings = _settings(
+            db, concurrency=concurrency, max_cost_usd=Decimal(str(max_cost)) if max_cost is not None else None
+        )
+        from capgraph.targets import collect_targets
+
+        targets = collect_targets(refs or [], catalog)
+        from capgraph.prefect_env import apply_quiet_defaults
+
+        apply_quiet_defaults()
+        from flows.ingest import ingest_with
+
+        def run(context: Any) -> Any:
+            with views.progress_bar(_stderr(), total=len(targets)) as advance:
+                return ingest_with(settings)(
+                    refs=refs or None,
+                    catalog=str(catalog) if catalog else None,
+                    force=force,
+                    context=context,
+                    progress=advance,
+                )
+
+        _run_ingestion(settings, run)
+
+
+@app.command()
+def reprocess(
+    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    db: DbOption = None,
+) -> None:
+    """Fetch and re-extract one stored tool now, even when nothing changed."""
+    with _clear_errors():
+        settings = _settings(db)
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(settings, live=True).reader() as session:
+            if not session.has_tool(tool_id):
+                raise NotFoundError(
+                    "no such tool in the warehouse",
+                    subject=tool_id,
+                    hint="`capgraph tools` lists the stored tools",
+                )
+        from capgraph.prefect_env import apply_quiet_defaults
+
+        apply_quiet_defaults()
+        from flows.ingest import reprocess as reprocess_flow
+
+        _run_ingestion(settings, lambda context: reprocess_flow(tool_id=tool_id, context=context))
+
+
+@app.command()
+def tools(db: DbOption = None, live: LiveOption = False) -> None:
+    """List stored tools: id, name, kind, capabilities, last run."""
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            rows = session.list_tools()
+        views.print_tools(_stdout(), rows)
+
+
+@app.command()
+def show(
+    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """Show one tool's current capability records with their evidence (ungrounded ones marked)."""
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            profile = session.tool_profile(tool_id)
+        views.print_profile(_stdout(), profile)
+
+
+@app.command()
+def compare(
+    left: Annotated[str, typer.Argument(help="First tool id")],
+    right: Annotated[str, typer.Argument(help="Second tool id")],
+    page_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
+    out: Annotated[Path | None, typer.Option(help="Write the page here instead of printing it.")] = None,
+    max_capabilities: Annotated[int, typer.Option(help="Capabilities shown per tool.")] = 8,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """Render an "A vs B" comparison page of two stored tools."""
+    with _clear_errors():
+        if page_format not in ("md", "html"):
+            raise CapgraphError(f"unknown format {page_format!r}", subject="--format", hint="use md or html")
+        from capgraph.compare import comparison_page
+        from capgraph.reading import read_warehouse
+
+        page = comparison_page(
+            read_warehouse(_settings(db), live=live),
+            left,
+            right,
+            page_format=page_format,  # type: ignore[arg-type]
+            max_capabilities=max_capabilities,
+        )
+        if out is None:
+            sys.stdout.write(page if page.endswith("\n") else page + "\n")
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(page, encoding="utf-8")
+            _stderr().print(f"wrote {out}", highlight=False)
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
+    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.")] = None,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """List recent extraction runs: status, extractor, duration, error."""
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            rows = session.recent_runs(limit=limit, tool_id=tool)
+        views.print_runs(_stdout(), rows)
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(help="One SELECT statement.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of row objects.")] = False,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """Run one read-only SELECT against the warehouse (the analyst copy unless --live)."""
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            columns, rows = session.query(statement)
+        if as_json:
+            records = [dict(zip(columns, row, strict=True)) for row in rows]
+            sys.stdout.write(json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n")
+        else:
+            views.print_query(_stdout(), columns, rows)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+@app.command()
+def serve(db: DbOption = None) -> None:
+    """Serve the ingest flow on the CAPGRAPH_SCHEDULE_CRON schedule (needs a Prefect server, see README)."""
+    settings = _settings(db)
+    from capgraph.prefect_env import apply_quiet_defaults
+
+    apply_quiet_defaults()
+    from flows.serve import serve as serve_flow
+
+    serve_flow(settings)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

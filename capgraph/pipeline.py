@@ -1,0 +1,316 @@
+"""The pipeline core: fetch one tool, decide whether it changed, extract, ground, store. No Prefect here.
+
+Flows wrap these functions; tests and the bench call them directly. Every tool's failure is caught,
+recorded and reported in its outcome, so one tool never stops the others. Only a ``FatalRunError``
+(bad credentials) stops the run, and the cost cap stops new paid work.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from _thread import LockType
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from capgraph.catalog import CatalogEntry
+from capgraph.ledger import RunLedger, ToolCallHooks
+from capgraph.settings import Settings
+from extractors.base import Extractor
+from extractors.grounding import ground
+from extractors.registry import resolve
+from schemas import (
+    ApiCall,
+    BudgetExceeded,
+    CapabilitySet,
+    CapgraphError,
+    ExtractionError,
+    ExtractionRun,
+    FatalRunError,
+    FetchResult,
+    utc_now,
+)
+from sources.registry import SourceRegistry
+from warehouse import ExtractionKey, StoredState, Warehouse
+
+OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """What happened to one ref in one run."""
+
+    ref: str
+    status: OutcomeStatus
+    tool_id: str | None = None
+    capabilities: int = 0
+    ungrounded: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The end-of-run report: counts, the failures with their reasons, and why the run stopped, if it did."""
+
+    ingest_id: str
+    extractor: str
+    outcomes: tuple[ToolOutcome, ...]
+    seconds: float
+    stopped_because: str | None = None
+    cost_usd: Decimal | None = None
+
+    def count(self, status: OutcomeStatus) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failures(self) -> list[ToolOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.stopped_because is None
+
+    def headline(self) -> str:
+        return (
+            f"{len(self.outcomes)} tools seen: {self.count('extracted')} extracted, "
+            f"{self.count('unchanged')} unchanged, {self.count('failed')} failed, "
+            f"{self.count('skipped')} skipped ({self.seconds:.1f} s)"
+        )
+
+
+@dataclass(frozen=True)
+class PendingExtraction:
+    """A fetched tool whose stored records are missing or stale: the expensive half of the work."""
+
+    ref: str
+    fetched: FetchResult
+    started: float
+
+
+@dataclass
+class IngestContext:
+    """Everything one run shares across its concurrent tool workers."""
+
+    settings: Settings
+    warehouse: Warehouse
+    sources: SourceRegistry
+    extractor: Extractor
+    extractor_notice: str
+    ledger: RunLedger
+    ingest_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    snapshot: dict[str, StoredState] = field(default_factory=dict)
+    _stop_reason: str | None = None
+    _stop_lock: LockType = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, settings: Settings, *, extractor: Extractor | None = None) -> IngestContext:
+        chosen, notice = (extractor, f"extractor: {extractor.name}") if extractor else resolve(settings)
+        return cls(
+            settings=settings,
+            warehouse=Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds),
+            sources=SourceRegistry.from_settings(settings),
+            extractor=chosen,
+            extractor_notice=notice,
+            ledger=RunLedger(max_cost_usd=settings.max_cost_usd),
+        )
+
+    def load_snapshot(self) -> None:
+        """Read what is stored for every tool once, so unchanged tools need no warehouse access at all."""
+        if not self.settings.db.exists():
+            return
+        with self.warehouse.writer() as session:
+            self.snapshot = session.ingest_snapshot()
+
+    def stop(self, reason: str) -> None:
+        with self._stop_lock:
+            if self._stop_reason is None:
+                self._stop_reason = reason
+
+    @property
+    def stop_reason(self) -> str | None:
+        return self._stop_reason
+
+
+def check_ref(
+    ref: str, context: IngestContext, *, entry: CatalogEntry | None = None, force: bool = False
+) -> ToolOutcome | PendingExtraction:
+    """Fetch one tool and decide: unchanged (an outcome), failed (an outcome), or pending extraction.
+
+    Cheap by design: an unchanged tool costs one fetch and a hash, and touches the warehouse only if
+    one of its signals moved. Never raises.
+    """
+    started = time.perf_counter()
+    if context.stop_reason is not None:
+        return ToolOutcome(ref, "skipped", error=context.stop_reason)
+    try:
+        fetched = context.sources.fetch(ref)
+        if entry is not None:
+            fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
+        stored = context.snapshot.get(fetched.tool.id)
+        if (
+            force
+            or stored is None
+            or stored.key != _wanted_key(context, fetched)
+            or stored.tool != fetched.tool
+        ):
+            return PendingExtraction(ref, fetched, started)
+        moved = [signal for signal in fetched.signals if stored.signals.get(signal.name) != signal.value]
+        if moved:
+            with context.warehouse.writer() as session:
+                session.record_signals(moved)
+        return ToolOutcome(
+            ref, "unchanged", fetched.tool.id, stored.capabilities, seconds=time.perf_counter() - started
+        )
+    except CapgraphError as error:
+        return ToolOutcome(ref, "failed", error=error.one_line(), seconds=time.perf_counter() - started)
+    except Exception as error:  # a bug in a source must not stop the other tools
+        message = f"{ref}: unexpected {type(error).__name__} while fetching: {error}"
+        return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
+
+
+def process_ref(
+    ref: str, context: IngestContext, *, entry: CatalogEntry | None = None, force: bool = False
+) -> ToolOutcome:
+    """Fetch, extract and store one tool. Never raises: every problem becomes a failed outcome."""
+    checked = check_ref(ref, context, entry=entry, force=force)
+    return checked if isinstance(checked, ToolOutcome) else extract_pending(checked, context)
+
+
+def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
+    extractor = context.extractor
+    return ExtractionKey(
+        document_sha256=fetched.document.sha256,
+        extractor=extractor.name,
+        model=extractor.model,
+        prompt_version=extractor.prompt_version,
+    )
+
+
+def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
+    """Extract, ground and store one fetched tool in a single short write. Never raises."""
+    ref, fetched = pending.ref, pending.fetched
+    tool_id = fetched.tool.id
+
+    def finish(
+        status: OutcomeStatus, error: str | None = None, count: int = 0, ungrounded: int = 0
+    ) -> ToolOutcome:
+        return ToolOutcome(
+            ref, status, tool_id, count, ungrounded, error, time.perf_counter() - pending.started
+        )
+
+    if context.stop_reason is not None:
+        return finish("skipped", context.stop_reason)
+    if context.ledger.exhausted:
+        return finish("skipped", context.ledger.exhausted_message())
+    wanted = _wanted_key(context, fetched)
+    hooks = ToolCallHooks(context.ledger, tool_id=tool_id, ingest_id=context.ingest_id)
+    started_at = utc_now()
+    capabilities: CapabilitySet | None = None
+    error: CapgraphError | None = None
+    try:
+        raw = context.extractor.extract(fetched.document, tool=fetched.tool, hooks=hooks)
+        capabilities = ground(raw, fetched.document)
+        if not capabilities.capabilities:
+            error = ExtractionError(
+                f"no capabilities found in the description ({len(fetched.document.text)} characters of "
+                f"{fetched.document.media_type} from {fetched.document.origin})",
+                subject=tool_id,
+                hint="check that the source describes what the tool does; earlier records are kept",
+            )
+    except FatalRunError as fatal:
+        context.stop(fatal.one_line())
+        error = fatal
+    except CapgraphError as failure:
+        error = failure
+    except Exception as unexpected:  # an extractor bug fails this tool only, and is recorded
+        error = ExtractionError(f"unexpected {type(unexpected).__name__}: {unexpected}", subject=tool_id)
+
+    run = _run_record(context, fetched, wanted, started_at, hooks.calls, error)
+    try:
+        with context.warehouse.writer() as session:
+            session.store_fetch(fetched)
+            session.record_run(run, capabilities if error is None else None, hooks.calls)
+    except CapgraphError as storage_error:
+        return finish("failed", storage_error.one_line())
+
+    if isinstance(error, BudgetExceeded):
+        return finish("skipped", error.one_line())
+    if error is not None:
+        return finish("failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}")
+    assert capabilities is not None
+    ungrounded = sum(1 for record in capabilities.capabilities if not record.grounded)
+    return finish("extracted", count=len(capabilities.capabilities), ungrounded=ungrounded)
+
+
+def _run_record(
+    context: IngestContext,
+    fetched: FetchResult,
+    key: ExtractionKey,
+    started_at: object,
+    calls: Sequence[ApiCall],
+    error: CapgraphError | None,
+) -> ExtractionRun:
+    costs = [call.cost_usd for call in calls]
+    return ExtractionRun(
+        ingest_id=context.ingest_id,
+        tool_id=fetched.tool.id,
+        extractor=key.extractor,
+        model=key.model,
+        prompt_version=key.prompt_version,
+        document_sha256=key.document_sha256,
+        status="succeeded"
+        if error is None
+        else ("skipped" if isinstance(error, BudgetExceeded) else "failed"),
+        started_at=started_at,
+        finished_at=utc_now(),
+        input_tokens=sum(call.input_tokens for call in calls),
+        output_tokens=sum(call.output_tokens for call in calls),
+        cache_read_tokens=sum(call.cache_read_tokens for call in calls),
+        cache_write_tokens=sum(call.cache_write_tokens for call in calls),
+        cost_usd=None if any(cost is None for cost in costs) else sum(costs, Decimal(0)),
+        error=None if error is None else error.one_line()[:4000],
+    )
+
+
+def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: float) -> RunSummary:
+    return RunSummary(
+        ingest_id=context.ingest_id,
+        extractor=context.extractor.name,
+        outcomes=tuple(outcomes),
+        seconds=seconds,
+        stopped_because=context.stop_reason,
+        cost_usd=context.ledger.spent_usd,
+    )
+
+
+def publish_analyst_copy(context: IngestContext) -> None:
+    """After a run: refresh the copy analysts and read commands use, so they never block ingestion."""
+    if context.settings.db.exists():
+        context.warehouse.publish(context.settings.analyst_path())
+
+
+ProgressCallback = Callable[[ToolOutcome], None]
+
+
+def run_serially(
+    refs: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool = False,
+    on_outcome: ProgressCallback | None = None,
+) -> RunSummary:
+    """Run the pipeline without any orchestrator, one tool after another (tests, benches, no-Prefect use)."""
+    started = time.perf_counter()
+    context.load_snapshot()
+    outcomes = []
+    for ref, entry in refs:
+        outcome = process_ref(ref, context, entry=entry, force=force)
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    publish_analyst_copy(context)
+    return summarize(context, outcomes, time.perf_counter() - started)

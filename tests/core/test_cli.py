@@ -1,0 +1,127 @@
+"""The read commands and the input errors of the CLI, against a real temporary warehouse (no Prefect)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from capgraph.cli import app
+from capgraph.pipeline import IngestContext, run_serially
+from capgraph.settings import Settings
+
+runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
+
+
+@pytest.fixture
+def stored(settings: Settings, described_tools: dict[str, str]) -> dict[str, str]:
+    summary = run_serially([(ref, None) for ref in described_tools.values()], IngestContext.create(settings))
+    assert summary.ok
+    return described_tools
+
+
+def invoke(settings: Settings, *args: str):
+    return runner.invoke(app, [*args, "--db", str(settings.db)])
+
+
+def test_tools_lists_every_stored_tool(settings: Settings, stored: dict[str, str]) -> None:
+    result = invoke(settings, "tools")
+    assert result.exit_code == 0, result.output
+    for ref in stored.values():
+        assert ref in result.stdout
+    assert "Lumen" in result.stdout and "succeeded" in result.stdout
+
+
+def test_show_prints_records_with_evidence(settings: Settings, stored: dict[str, str]) -> None:
+    result = invoke(settings, "show", stored["tidewater"])
+    assert result.exit_code == 0, result.output
+    assert "Cron schedules" in result.stdout
+    assert "evidence [" in result.stdout
+    assert "UNGROUNDED" not in result.stdout
+
+
+def test_compare_writes_markdown_and_html(settings: Settings, stored: dict[str, str], tmp_path: Path) -> None:
+    markdown = invoke(settings, "compare", stored["lumen"], stored["brightline"])
+    assert markdown.exit_code == 0, markdown.output
+    assert markdown.stdout.startswith("# Lumen vs Brightline")
+    out = tmp_path / "page.html"
+    html = invoke(
+        settings, "compare", stored["lumen"], stored["brightline"], "--format", "html", "--out", str(out)
+    )
+    assert html.exit_code == 0, html.output
+    assert "<table" in out.read_text() and "Lumen" in out.read_text()
+
+
+def test_runs_lists_extractions(settings: Settings, stored: dict[str, str]) -> None:
+    result = invoke(settings, "runs")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("succeeded") == 3
+    assert "heuristic" in result.stdout
+
+
+def test_sql_answers_as_a_table_and_as_json(settings: Settings, stored: dict[str, str]) -> None:
+    query = "SELECT id, name FROM tools ORDER BY name"
+    table = invoke(settings, "sql", query)
+    assert table.exit_code == 0, table.output
+    assert "Brightline" in table.stdout and "3 rows" in table.stdout
+    as_json = invoke(settings, "sql", query, "--json")
+    assert as_json.exit_code == 0, as_json.output
+    assert [row["name"] for row in json.loads(as_json.stdout)] == ["Brightline", "Lumen", "Tidewater"]
+
+
+@pytest.mark.parametrize("statement", ["DELETE FROM tools", "DROP TABLE tools", "CREATE TABLE x (a INT)"])
+def test_sql_refuses_anything_but_select(settings: Settings, stored: dict[str, str], statement: str) -> None:
+    result = invoke(settings, "sql", statement)
+    assert result.exit_code == 2
+    assert "error:" in result.stderr and "SELECT" in result.stderr
+    assert invoke(settings, "sql", "SELECT count(*) AS n FROM tools", "--json").stdout.count('"n": 3') == 1
+
+
+@pytest.mark.parametrize(
+    "command", [["show", "installed:nope"], ["compare", "installed:nope", "installed:nada"]]
+)
+def test_unknown_tool_ids_get_one_clear_line(
+    settings: Settings, stored: dict[str, str], command: list[str]
+) -> None:
+    result = invoke(settings, *command)
+    assert result.exit_code == 2
+    assert "installed:nope" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reprocess_of_an_unknown_tool_fails_before_any_work(
+    settings: Settings, stored: dict[str, str]
+) -> None:
+    result = invoke(settings, "reprocess", "installed:nope")
+    assert result.exit_code == 2
+    assert "installed:nope" in result.stderr and "capgraph tools" in result.stderr
+
+
+def test_read_commands_on_a_missing_warehouse_say_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["tools", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "ingest" in result.stderr
+
+
+def test_malformed_catalog_is_reported_before_anything_runs(settings: Settings, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text("[[tool]\nref = 'installed:rich'\n")
+    result = invoke(settings, "ingest", "--catalog", str(catalog))
+    assert result.exit_code == 2
+    assert str(catalog) in result.stderr
+    assert not settings.db.exists()
+
+
+def test_ingest_without_refs_or_catalog_is_a_usage_error(settings: Settings) -> None:
+    result = invoke(settings, "ingest")
+    assert result.exit_code == 2
+    assert "--catalog" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ["ingest", "reprocess", "tools", "show", "compare", "runs", "sql", "serve"]:
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage" in result.stdout
