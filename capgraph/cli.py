@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -85,6 +85,9 @@ def ingest(
     ] = None,
     catalog: Annotated[Path | None, typer.Option(help="A catalog TOML file of tool refs.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract tools even when unchanged.")] = False,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Send changed tools through the Message Batches API (half price).")
+    ] = False,
     concurrency: Annotated[int | None, typer.Option(help="Tools processed at once.")] = None,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="Stop paid calls at this many USD.")
@@ -113,6 +116,7 @@ def ingest(
                     refs=refs or None,
                     catalog=str(catalog) if catalog else None,
                     force=force,
+                    batch=batch,
                     context=context,
                     progress=advance,
                 )
@@ -217,6 +221,32 @@ def runs(
         with read_warehouse(_settings(db), live=live).reader() as session:
             rows = session.recent_runs(limit=limit, tool_id=tool)
         views.print_runs(_stdout(), rows)
+
+
+@app.command()
+def costs(
+    since: Annotated[
+        datetime | None, typer.Option(help="Only calls from this date or time on (e.g. 2026-11-01).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Only one grouping: run, model or tool.")] = None,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """API spend from the ledger: calls, tokens and USD by run, model and tool."""
+    with _clear_errors():
+        groupings = [by] if by else ["run", "model", "tool"]
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            tables = {grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings}
+        views.print_costs(_stdout(), tables)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Dates typed on the command line are UTC unless they say otherwise."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 @app.command()

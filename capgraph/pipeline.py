@@ -12,7 +12,9 @@ import time
 import uuid
 from _thread import LockType
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -172,6 +174,16 @@ def check_ref(
         return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
 
 
+def check_all(
+    targets: Sequence[tuple[str, CatalogEntry | None]], context: IngestContext, *, force: bool = False
+) -> list[ToolOutcome | PendingExtraction]:
+    """``check_ref`` for every target on a thread pool (fetching is I/O bound); results in target order."""
+    with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="check") as pool:
+        return list(
+            pool.map(lambda target: check_ref(target[0], context, entry=target[1], force=force), targets)
+        )
+
+
 def process_ref(
     ref: str, context: IngestContext, *, entry: CatalogEntry | None = None, force: bool = False
 ) -> ToolOutcome:
@@ -192,28 +204,46 @@ def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
 
 def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
     """Extract, ground and store one fetched tool in a single short write. Never raises."""
-    ref, fetched = pending.ref, pending.fetched
-    tool_id = fetched.tool.id
-
-    def finish(
-        status: OutcomeStatus, error: str | None = None, count: int = 0, ungrounded: int = 0
-    ) -> ToolOutcome:
-        return ToolOutcome(
-            ref, status, tool_id, count, ungrounded, error, time.perf_counter() - pending.started
-        )
-
     if context.stop_reason is not None:
-        return finish("skipped", context.stop_reason)
+        return _outcome(pending, "skipped", context.stop_reason)
     if context.ledger.exhausted:
-        return finish("skipped", context.ledger.exhausted_message())
-    wanted = _wanted_key(context, fetched)
-    hooks = ToolCallHooks(context.ledger, tool_id=tool_id, ingest_id=context.ingest_id)
+        return _outcome(pending, "skipped", context.ledger.exhausted_message())
+    fetched = pending.fetched
+    hooks = ToolCallHooks(context.ledger, tool_id=fetched.tool.id, ingest_id=context.ingest_id)
     started_at = utc_now()
     capabilities: CapabilitySet | None = None
     error: CapgraphError | None = None
     try:
-        raw = context.extractor.extract(fetched.document, tool=fetched.tool, hooks=hooks)
-        capabilities = ground(raw, fetched.document)
+        capabilities = context.extractor.extract(fetched.document, tool=fetched.tool, hooks=hooks)
+    except FatalRunError as fatal:
+        context.stop(fatal.one_line())
+        error = fatal
+    except CapgraphError as failure:
+        error = failure
+    except Exception as unexpected:  # an extractor bug fails this tool only, and is recorded
+        error = ExtractionError(
+            f"unexpected {type(unexpected).__name__}: {unexpected}", subject=fetched.tool.id
+        )
+    return store_extraction(pending, context, capabilities, error, hooks.calls, started_at)
+
+
+def store_extraction(
+    pending: PendingExtraction,
+    context: IngestContext,
+    capabilities: CapabilitySet | None,
+    error: CapgraphError | None,
+    calls: Sequence[ApiCall],
+    started_at: datetime,
+) -> ToolOutcome:
+    """Ground an extractor's answer (or record its error) and store it with the tool's run. Never raises.
+
+    Shared by real-time and batch extraction, so both apply the same grounding check and the same rule:
+    only a succeeded run with at least one record replaces the tool's current records.
+    """
+    fetched = pending.fetched
+    tool_id = fetched.tool.id
+    if error is None and capabilities is not None:
+        capabilities = ground(capabilities, fetched.document)
         if not capabilities.capabilities:
             error = ExtractionError(
                 f"no capabilities found in the description ({len(fetched.document.text)} characters of "
@@ -221,36 +251,42 @@ def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolO
                 subject=tool_id,
                 hint="check that the source describes what the tool does; earlier records are kept",
             )
-    except FatalRunError as fatal:
-        context.stop(fatal.one_line())
-        error = fatal
-    except CapgraphError as failure:
-        error = failure
-    except Exception as unexpected:  # an extractor bug fails this tool only, and is recorded
-        error = ExtractionError(f"unexpected {type(unexpected).__name__}: {unexpected}", subject=tool_id)
-
-    run = _run_record(context, fetched, wanted, started_at, hooks.calls, error)
+    run = _run_record(context, fetched, _wanted_key(context, fetched), started_at, calls, error)
     try:
         with context.warehouse.writer() as session:
             session.store_fetch(fetched)
-            session.record_run(run, capabilities if error is None else None, hooks.calls)
+            session.record_run(run, capabilities if error is None else None, calls)
     except CapgraphError as storage_error:
-        return finish("failed", storage_error.one_line())
+        return _outcome(pending, "failed", storage_error.one_line())
 
     if isinstance(error, BudgetExceeded):
-        return finish("skipped", error.one_line())
+        return _outcome(pending, "skipped", error.one_line())
     if error is not None:
-        return finish("failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}")
+        return _outcome(
+            pending, "failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}"
+        )
     assert capabilities is not None
     ungrounded = sum(1 for record in capabilities.capabilities if not record.grounded)
-    return finish("extracted", count=len(capabilities.capabilities), ungrounded=ungrounded)
+    return _outcome(pending, "extracted", count=len(capabilities.capabilities), ungrounded=ungrounded)
+
+
+def _outcome(
+    pending: PendingExtraction,
+    status: OutcomeStatus,
+    error: str | None = None,
+    *,
+    count: int = 0,
+    ungrounded: int = 0,
+) -> ToolOutcome:
+    seconds = time.perf_counter() - pending.started
+    return ToolOutcome(pending.ref, status, pending.fetched.tool.id, count, ungrounded, error, seconds)
 
 
 def _run_record(
     context: IngestContext,
     fetched: FetchResult,
     key: ExtractionKey,
-    started_at: object,
+    started_at: datetime,
     calls: Sequence[ApiCall],
     error: CapgraphError | None,
 ) -> ExtractionRun:
@@ -306,11 +342,23 @@ def run_serially(
     """Run the pipeline without any orchestrator, one tool after another (tests, benches, no-Prefect use)."""
     started = time.perf_counter()
     context.load_snapshot()
+    resumed = _resume_open_batches(context)
     outcomes = []
     for ref, entry in refs:
         outcome = process_ref(ref, context, entry=entry, force=force)
+        outcome = resumed.pop(outcome.ref, outcome) if outcome.status == "unchanged" else outcome
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    outcomes.extend(resumed.values())
     publish_analyst_copy(context)
     return summarize(context, outcomes, time.perf_counter() - started)
+
+
+def _resume_open_batches(context: IngestContext) -> dict[str, ToolOutcome]:
+    if context.extractor.name != "anthropic":
+        return {}
+    # Imported here: batches need the Claude SDK, which heuristic-only runs never load.
+    from capgraph.batch import resume_if_open
+
+    return resume_if_open(context)

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         description="Estimate for sizing requests before they are counted (limiter, whether to count).",
     )
     max_cost_usd: Decimal | None = Field(default=None, ge=0)
+    batch_poll_seconds: float = Field(default=30.0, gt=0, description="First wait between batch polls.")
+    batch_max_poll_seconds: float = Field(default=600.0, gt=0, description="Longest wait between polls.")
+    batch_max_wait_seconds: float = Field(
+        default=24 * 3600.0,
+        ge=0,
+        description="How long `ingest --batch` waits for a batch; one still running is resumed next run.",
+    )
 
     schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")
     catalog: Path = Field(default=Path("examples/catalog.toml"))

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from capgraph.pipeline import RunSummary, ToolOutcome
 from schemas import NOT_STATED, ToolProfile
+
+if TYPE_CHECKING:
+    from capgraph.pipeline import RunSummary, ToolOutcome
 
 
 def _when(value: datetime | None) -> str:
@@ -134,3 +136,30 @@ def print_query(console: Console, columns: Sequence[str], rows: Sequence[Sequenc
         table.add_row(*("NULL" if value is None else str(value) for value in row))
     console.print(table)
     console.print(f"{len(rows)} rows", style="dim")
+
+
+def print_costs(console: Console, tables: dict[str, Sequence[Any]]) -> None:
+    """One table per grouping; a cost shown as "unknown" when any call in the group had no price."""
+    for grouping, rows in tables.items():
+        if not rows:
+            console.print(f"no API calls recorded (by {grouping})")
+            continue
+        table = Table(
+            grouping, "calls", "input", "output", "cache read", "cache write", "cost", title=f"by {grouping}"
+        )
+        for row in rows:
+            cost = (
+                f"${row.cost_usd:.4f}"
+                if row.cost_usd is not None
+                else f"unknown ({row.unpriced_calls} unpriced)"
+            )
+            table.add_row(
+                row.key,
+                str(row.calls),
+                str(row.input_tokens),
+                str(row.output_tokens),
+                str(row.cache_read_tokens),
+                str(row.cache_write_tokens),
+                cost,
+            )
+        console.print(table)

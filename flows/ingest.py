@@ -7,22 +7,23 @@ failure isolated in its own outcome; ``reprocess`` forces one tool through again
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from capgraph.batch import resume_if_open, run_batch
 from capgraph.pipeline import (
     IngestContext,
     PendingExtraction,
     ProgressCallback,
     RunSummary,
     ToolOutcome,
-    check_ref,
+    check_all,
     extract_pending,
     publish_analyst_copy,
     summarize,
@@ -62,22 +63,29 @@ def _run(
         if progress is not None:
             progress(outcome)
 
+    resumed = resume_if_open(context, step=_as_task)
     futures = []
-    with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="check") as pool:
-        checks = pool.map(lambda target: check_ref(target[0], context, entry=target[1], force=force), targets)
-        for checked in checks:
-            if isinstance(checked, PendingExtraction):
-                futures.append(extract_tool.submit(checked, context))
-            else:
-                report(checked)
+    for checked in check_all(targets, context, force=force):
+        if isinstance(checked, PendingExtraction):
+            futures.append(extract_tool.submit(checked, context))
+        else:
+            report(resumed.pop(checked.ref, checked))
+    for outcome in resumed.values():
+        report(outcome)
     for future in as_completed(futures):
         report(future.result())
     publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(targets)}
-    outcomes.sort(key=lambda outcome: order[outcome.ref])
+    outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
     summary = summarize(context, outcomes, time.perf_counter() - started)
     logger.info(summary.headline())
     return summary
+
+
+def _as_task(function: Callable[..., Any], *args: Any) -> Any:
+    """Run one step of the batch orchestration as a Prefect task named after it."""
+    name = function.__name__.replace("_", "-")
+    return task(function, name=name, cache_policy=NO_CACHE)(*args)
 
 
 def _context(settings: Settings | None, context: IngestContext | None) -> IngestContext:
@@ -92,11 +100,13 @@ def ingest(
     refs: list[str] | None = None,
     catalog: str | None = None,
     force: bool = False,
+    batch: bool = False,
     settings: Settings | None = None,
     context: IngestContext | None = None,
     progress: ProgressCallback | None = None,
 ) -> RunSummary:
-    """Ingest a catalog and/or refs. Unchanged tools are not re-extracted unless ``force``.
+    """Ingest a catalog and/or refs. Unchanged tools are not re-extracted unless ``force``; with
+    ``batch`` the changed ones go through the Message Batches API (half price, slower).
 
     Called with no arguments (a scheduled deployment), it builds its settings from the environment and
     ingests ``CAPGRAPH_CATALOG``.
@@ -104,6 +114,10 @@ def ingest(
     run_context = _context(settings, context)
     catalog_path = Path(catalog) if catalog else (None if refs else run_context.settings.catalog)
     targets = collect_targets(refs or [], catalog_path)
+    if batch:
+        summary = run_batch(targets, run_context, force=force, on_outcome=progress, step=_as_task)
+        get_run_logger().info(summary.headline())
+        return summary
     return _run(targets, run_context, force=force, progress=progress)
 
 

@@ -154,6 +154,7 @@ CREATE TABLE batch_items (
     batch_id VARCHAR NOT NULL,
     custom_id VARCHAR NOT NULL,
     tool_id VARCHAR NOT NULL,
+    document_sha256 VARCHAR,
     PRIMARY KEY (batch_id, custom_id)
 );
 """

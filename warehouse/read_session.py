@@ -301,7 +301,8 @@ class ReadSession:
         rows = self._connection.execute(
             """
             SELECT b.batch_id, b.ingest_id, b.model, b.status, b.created_at, b.finished_at,
-                   (SELECT list(struct_pack(custom_id := i.custom_id, tool_id := i.tool_id)
+                   (SELECT list(struct_pack(custom_id := i.custom_id, tool_id := i.tool_id,
+                                            document_sha256 := i.document_sha256)
                                 ORDER BY i.custom_id)
                     FROM batch_items AS i WHERE i.batch_id = b.batch_id)
             FROM batches AS b
@@ -318,6 +319,11 @@ class ReadSession:
                 created_at=as_utc(row[4]),
                 finished_at=maybe_utc(row[5]),
                 items={item["custom_id"]: item["tool_id"] for item in row[6] or []},
+                documents={
+                    item["custom_id"]: item["document_sha256"]
+                    for item in row[6] or []
+                    if item["document_sha256"]
+                },
             )
             for row in rows
         ]

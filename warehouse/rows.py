@@ -107,3 +107,4 @@ class BatchRow:
     created_at: datetime
     finished_at: datetime | None
     items: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)  # custom_id -> sha256 of the document sent

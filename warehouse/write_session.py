@@ -162,8 +162,18 @@ class WriteSession(ReadSession):
         with self._transaction(calls[0].tool_id, "recording API calls"):
             self._upsert_calls(calls)
 
-    def save_batch(self, batch_id: str, *, ingest_id: str | None, items: dict[str, str], model: str) -> None:
-        """Remember a submitted batch (custom_id -> tool_id) as in progress, so a crash can resume it."""
+    def save_batch(
+        self,
+        batch_id: str,
+        *,
+        ingest_id: str | None,
+        items: dict[str, str],
+        model: str,
+        documents: dict[str, str] | None = None,
+    ) -> None:
+        """Remember a submitted batch (custom_id -> tool_id, and the sha256 of the document each item
+        sent) as in progress, so a crash can resume it with the very documents that were submitted."""
+        sent = documents or {}
         with self._transaction(batch_id, "saving the batch"):
             self._connection.execute(
                 """
@@ -174,8 +184,8 @@ class WriteSession(ReadSession):
             )
             self._append(
                 "batch_items",
-                ["batch_id", "custom_id", "tool_id"],
-                [(batch_id, custom_id, tool_id) for custom_id, tool_id in items.items()],
+                ["batch_id", "custom_id", "tool_id", "document_sha256"],
+                [(batch_id, custom_id, tool_id, sent.get(custom_id)) for custom_id, tool_id in items.items()],
             )
 
     def finish_batch(self, batch_id: str, *, status: str) -> None:

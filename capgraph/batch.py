@@ -1,0 +1,241 @@
+"""Batch ingestion: tools that need extraction go through the Message Batches API at half the price.
+
+Submit one batch, persist its id (and the document each item sent) in the warehouse, poll with
+backoff, then store every item's outcome through the same grounding and storage path as real-time
+extraction. Errored items worth retrying are re-extracted in real time (where repairs happen); expired
+and canceled ones are reported and picked up again on the next run. A process killed while a batch is
+in flight resumes that batch on its next run instead of paying for the work twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from capgraph.catalog import CatalogEntry
+from capgraph.ledger import ToolCallHooks
+from capgraph.pipeline import (
+    IngestContext,
+    PendingExtraction,
+    RunSummary,
+    ToolOutcome,
+    check_all,
+    extract_pending,
+    publish_analyst_copy,
+    store_extraction,
+    summarize,
+)
+from extractors.anthropic import AnthropicExtractor
+from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
+from schemas import CapgraphError, ExtractionError, FetchResult, TransientError, utc_now
+
+OutcomeCallback = Callable[[ToolOutcome], None]
+StepRunner = Callable[..., Any]
+"""Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
+
+
+def direct(function: Callable[..., Any], *args: Any) -> Any:
+    return function(*args)
+
+
+@dataclass(frozen=True)
+class WaitPolicy:
+    poll_seconds: float
+    max_poll_seconds: float
+    max_wait_seconds: float
+
+
+def batch_client_for(context: IngestContext) -> BatchClient:
+    """The batch client over the run's own extractor, so keys, prices and prompt version agree."""
+    if not isinstance(context.extractor, AnthropicExtractor):
+        raise CapgraphError(
+            f"--batch needs the anthropic extractor, this run uses {context.extractor.name}",
+            subject="ingest --batch",
+            hint="set CAPGRAPH_ANTHROPIC_API_KEY (or CAPGRAPH_EXTRACTOR=anthropic)",
+        )
+    return BatchClient(context.extractor)
+
+
+def wait_policy(context: IngestContext) -> WaitPolicy:
+    settings = context.settings
+    return WaitPolicy(
+        settings.batch_poll_seconds, settings.batch_max_poll_seconds, settings.batch_max_wait_seconds
+    )
+
+
+def submit(
+    pending: Sequence[PendingExtraction], context: IngestContext, client: BatchClient
+) -> tuple[str, dict[str, PendingExtraction]]:
+    """Store the fetched documents, submit them as one batch and remember the batch in the warehouse."""
+    by_id = {f"t{index:05d}": item for index, item in enumerate(pending)}
+    with context.warehouse.writer() as session:
+        for item in pending:
+            session.store_fetch(item.fetched)
+    items = [
+        BatchItem(custom_id, item.fetched.document, item.fetched.tool) for custom_id, item in by_id.items()
+    ]
+    batch_id = client.submit(items)
+    with context.warehouse.writer() as session:
+        session.save_batch(
+            batch_id,
+            ingest_id=context.ingest_id,
+            items={custom_id: item.fetched.tool.id for custom_id, item in by_id.items()},
+            model=client.extractor.model,
+            documents={custom_id: item.fetched.document.sha256 for custom_id, item in by_id.items()},
+        )
+    return batch_id, by_id
+
+
+def settle(
+    batch_id: str,
+    by_id: dict[str, PendingExtraction],
+    context: IngestContext,
+    client: BatchClient,
+    policy: WaitPolicy,
+) -> list[ToolOutcome]:
+    """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item."""
+    status = client.wait(
+        batch_id,
+        poll_seconds=policy.poll_seconds,
+        max_poll_seconds=policy.max_poll_seconds,
+        max_wait_seconds=policy.max_wait_seconds,
+    )
+    if not status.ended:
+        note = f"batch {batch_id} is still {status.processing_status}; the next run resumes it"
+        return [ToolOutcome(item.ref, "skipped", item.fetched.tool.id, error=note) for item in by_id.values()]
+    hooks = {
+        custom_id: ToolCallHooks(context.ledger, tool_id=item.fetched.tool.id, ingest_id=context.ingest_id)
+        for custom_id, item in by_id.items()
+    }
+    items = [
+        BatchItem(custom_id, item.fetched.document, item.fetched.tool) for custom_id, item in by_id.items()
+    ]
+    started_at = utc_now()
+    outcomes = client.collect(batch_id, items, hooks=lambda item: hooks[item.custom_id])
+    stored = [
+        _store_one(by_id[custom_id], outcome, hooks[custom_id], context, started_at)
+        for custom_id, outcome in outcomes.items()
+    ]
+    final = "canceled" if status.canceled and not status.succeeded else "ended"
+    with context.warehouse.writer() as session:
+        session.finish_batch(batch_id, status=final)
+    return stored
+
+
+def _store_one(
+    pending: PendingExtraction,
+    outcome: BatchOutcome,
+    hooks: ToolCallHooks,
+    context: IngestContext,
+    started_at: datetime,
+) -> ToolOutcome:
+    if outcome.kind == "succeeded" and outcome.capabilities is not None:
+        return store_extraction(pending, context, outcome.capabilities, None, hooks.calls, started_at)
+    if outcome.kind == "errored" and outcome.retryable:
+        retried = extract_pending(pending, context)
+        if hooks.calls:  # the batch attempt's ledger rows are kept even though its answer was unusable
+            with context.warehouse.writer() as session:
+                session.record_calls(hooks.calls)
+        return retried
+    if outcome.kind == "errored":
+        error: CapgraphError = ExtractionError(
+            f"batch request failed: {outcome.error}", subject=pending.fetched.tool.id
+        )
+    else:
+        error = TransientError(
+            f"batch request {outcome.kind}; it will be extracted on the next run",
+            subject=pending.fetched.tool.id,
+        )
+    return store_extraction(pending, context, None, error, hooks.calls, started_at)
+
+
+def resume_if_open(context: IngestContext, *, step: StepRunner = direct) -> dict[str, ToolOutcome]:
+    """Settle batches an interrupted run left in flight before anything is sent again (never pay twice).
+
+    Only runs that use the anthropic extractor can; their tools then count as unchanged in this run's
+    check, and the returned outcomes (by ref) stand in for them.
+    """
+    if context.extractor.name != "anthropic":
+        return {}
+    resumed = {outcome.ref: outcome for outcome in step(resume_batches, context)}
+    context.load_snapshot()
+    return resumed
+
+
+def resume_batches(context: IngestContext) -> list[ToolOutcome]:
+    return resume_open_batches(context, batch_client_for(context), wait_policy(context))
+
+
+def submit_batch(
+    pending: list[PendingExtraction], context: IngestContext
+) -> tuple[str, dict[str, PendingExtraction]]:
+    return submit(pending, context, batch_client_for(context))
+
+
+def settle_batch(
+    batch_id: str, by_id: dict[str, PendingExtraction], context: IngestContext
+) -> list[ToolOutcome]:
+    return settle(batch_id, by_id, context, batch_client_for(context), wait_policy(context))
+
+
+def run_batch(
+    targets: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool = False,
+    on_outcome: OutcomeCallback | None = None,
+    step: StepRunner = direct,
+) -> RunSummary:
+    """Resume what an interrupted run left open, then send every changed tool in one new batch."""
+    batch_client_for(context)  # fail fast, before any work, when the extractor cannot batch
+    started = time.perf_counter()
+    context.load_snapshot()
+    resumed = resume_if_open(context, step=step)
+    outcomes: list[ToolOutcome] = []
+    pending: list[PendingExtraction] = []
+    for checked in check_all(targets, context, force=force):
+        if isinstance(checked, PendingExtraction):
+            pending.append(checked)
+        else:
+            outcomes.append(resumed.pop(checked.ref, checked))
+    outcomes.extend(resumed.values())
+    if pending and context.ledger.exhausted:
+        outcomes.extend(
+            ToolOutcome(item.ref, "skipped", error=context.ledger.exhausted_message()) for item in pending
+        )
+    elif pending:
+        batch_id, by_id = step(submit_batch, pending, context)
+        outcomes.extend(step(settle_batch, batch_id, by_id, context))
+    if on_outcome is not None:
+        for outcome in outcomes:
+            on_outcome(outcome)
+    publish_analyst_copy(context)
+    order = {ref: index for index, (ref, _) in enumerate(targets)}
+    outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
+    return summarize(context, outcomes, time.perf_counter() - started)
+
+
+def resume_open_batches(context: IngestContext, client: BatchClient, policy: WaitPolicy) -> list[ToolOutcome]:
+    """Finish batches an earlier, interrupted run left in flight, with the documents they sent."""
+    with context.warehouse.writer() as session:
+        open_batches = session.open_batches()
+        rebuilt: list[tuple[str, dict[str, PendingExtraction]]] = []
+        for batch in open_batches:
+            by_id: dict[str, PendingExtraction] = {}
+            for custom_id, tool_id in batch.items.items():
+                sha256 = batch.documents.get(custom_id)
+                document = session.document(sha256) if sha256 else None
+                stored = context.snapshot.get(tool_id)
+                if document is None or stored is None:
+                    continue  # nothing to ground the answer against: the tool is re-extracted instead
+                by_id[custom_id] = PendingExtraction(
+                    tool_id, FetchResult(tool=stored.tool, document=document), time.perf_counter()
+                )
+            rebuilt.append((batch.batch_id, by_id))
+    outcomes: list[ToolOutcome] = []
+    for batch_id, by_id in rebuilt:
+        outcomes.extend(settle(batch_id, by_id, context, client, policy))
+    return outcomes

@@ -1,0 +1,141 @@
+"""The whole pipeline with the Claude extractor against the fake API: ledger rows in the warehouse, one
+tool's 400 among successes, a 401 that stops the run once, the cost cap, batches and their resume."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from capgraph.batch import run_batch
+from capgraph.pipeline import IngestContext, run_serially
+from capgraph.settings import Settings
+from tests.anthropic.helpers import make_settings
+from tests.core.conftest import DESCRIPTIONS
+from tests.fakes.anthropic_server import FakeAnthropic, RecordedRequest, Reply, document_in, error_reply
+from warehouse import Warehouse
+
+
+@pytest.fixture
+def refs(tmp_path: Path) -> list[tuple[str, None]]:
+    folder = tmp_path / "descriptions"
+    folder.mkdir()
+    found = []
+    for filename, text in DESCRIPTIONS.items():
+        (folder / filename).write_text(text, encoding="utf-8")
+        found.append((f"file:{folder / filename}", None))
+    return found
+
+
+def claude_settings(fake: FakeAnthropic, tmp_path: Path, **overrides: Any) -> Settings:
+    base = {"db": tmp_path / "w.duckdb", "extractor": "anthropic", "batch_poll_seconds": 0.01}
+    return make_settings(fake.base_url, **{**base, **overrides})
+
+
+def test_a_claude_run_stores_records_runs_and_ledger(fake: FakeAnthropic, tmp_path: Path, refs: list) -> None:
+    settings = claude_settings(fake, tmp_path)
+    summary = run_serially(refs, IngestContext.create(settings))
+    assert summary.ok, summary.failures
+    assert summary.count("extracted") == 3
+    assert summary.cost_usd is not None and summary.cost_usd > 0
+
+    with Warehouse(settings.db).reader() as session:
+        runs = session.recent_runs(limit=10)
+        by_tool = session.costs(by="tool")
+        by_model = session.costs(by="model")
+        profile = session.tool_profile(refs[0][0])
+    assert {run.extractor for run in runs} == {"anthropic"}
+    assert all(run.input_tokens > 0 and run.cost_usd and run.cost_usd > 0 for run in runs)
+    assert len(by_tool) == 3 and sum(row.calls for row in by_tool) == len(fake.message_requests)
+    assert [row.key for row in by_model] == ["claude-haiku-5-5"]
+    assert sum(row.cost_usd for row in by_tool) == summary.cost_usd
+    assert profile.capabilities and all(record.grounded for record in profile.capabilities)
+
+    again = run_serially(refs, IngestContext.create(settings))
+    assert again.count("unchanged") == 3
+    assert len(fake.message_requests) == 3  # unchanged tools cost no call
+
+
+def test_a_400_fails_one_tool_while_the_others_succeed(
+    fake: FakeAnthropic, tmp_path: Path, refs: list
+) -> None:
+    def reject_tidewater(request: RecordedRequest) -> Reply:
+        if "Tidewater" in document_in(request.body):
+            return error_reply(400, "invalid_request_error", "prompt is malformed")
+        return fake.default_reply("messages", request)
+
+    fake.queue("messages", *[reject_tidewater] * 3)
+    summary = run_serially(refs, IngestContext.create(claude_settings(fake, tmp_path)))
+    assert [outcome.status for outcome in summary.outcomes] == ["extracted", "failed", "extracted"]
+    assert "prompt is malformed" in summary.failures[0].error
+    assert len(fake.message_requests) == 3  # the 400 was not retried
+
+
+def test_a_401_stops_the_run_at_once_with_one_message(tmp_path: Path, refs: list) -> None:
+    with FakeAnthropic(valid_keys={"the-right-key"}) as fake:
+        summary = run_serially(refs, IngestContext.create(claude_settings(fake, tmp_path)))
+        assert len(fake.message_requests) == 1
+    assert [outcome.status for outcome in summary.outcomes] == ["failed", "skipped", "skipped"]
+    assert summary.stopped_because is not None and "401" in summary.stopped_because
+    assert not summary.ok
+
+
+def test_the_cost_cap_keeps_what_was_extracted_and_skips_the_rest(
+    fake: FakeAnthropic, tmp_path: Path, refs: list
+) -> None:
+    settings = claude_settings(fake, tmp_path, max_cost_usd=Decimal("0.0000001"))
+    summary = run_serially(refs, IngestContext.create(settings))
+    assert [outcome.status for outcome in summary.outcomes] == ["extracted", "skipped", "skipped"]
+    assert all("budget" in outcome.error for outcome in summary.outcomes[1:])
+    assert len(fake.message_requests) == 1
+
+
+def test_a_batch_run_stores_succeeded_items_and_reports_the_others(
+    fake: FakeAnthropic, tmp_path: Path, refs: list
+) -> None:
+    fake.batch_outcomes = {"t00001": "expired", "t00002": "errored:overloaded_error"}
+    settings = claude_settings(fake, tmp_path)
+    summary = run_batch(refs, IngestContext.create(settings))
+
+    statuses = [outcome.status for outcome in summary.outcomes]
+    assert statuses == ["extracted", "failed", "extracted"]  # the retryable error was re-done in real time
+    assert "expired" in summary.outcomes[1].error
+    assert len(fake.requests_to("/v1/messages/batches")) == 1
+    assert len(fake.message_requests) == 1  # only the errored item went through real time
+    with Warehouse(settings.db).reader() as session:
+        assert session.open_batches() == []
+        _, calls = session.query(
+            "SELECT purpose, status, batch_id IS NOT NULL FROM api_calls ORDER BY purpose"
+        )
+        runs = {run.tool_id: run for run in session.recent_runs(limit=10)}
+    # The succeeded and errored items reached the model, the expired one never ran; then one real-time call.
+    assert [row[0] for row in calls] == ["batch_item", "batch_item", "extract"]
+    assert [row[2] for row in calls] == [True, True, False]
+    assert runs[refs[0][0]].status == "succeeded" and runs[refs[1][0]].status == "failed"
+
+    again = run_batch(refs, IngestContext.create(settings))
+    assert [outcome.status for outcome in again.outcomes] == ["unchanged", "extracted", "unchanged"]
+
+
+def test_an_interrupted_batch_is_resumed_not_paid_twice(
+    fake: FakeAnthropic, tmp_path: Path, refs: list
+) -> None:
+    fake.batch_polls_before_end = 3
+    first = run_batch(refs, IngestContext.create(claude_settings(fake, tmp_path, batch_max_wait_seconds=0)))
+    assert {outcome.status for outcome in first.outcomes} == {"skipped"}
+    assert "still in_progress" in first.outcomes[0].error
+
+    # A new process: it finds the open batch in the warehouse and settles it instead of resubmitting.
+    restarted = IngestContext.create(claude_settings(fake, tmp_path))
+    second = run_serially(refs, restarted)
+    assert [outcome.status for outcome in second.outcomes] == ["extracted"] * 3
+    assert len(fake.requests_to("/v1/messages/batches")) == 1
+    assert fake.message_requests == []
+
+
+def test_batch_mode_needs_the_claude_extractor(tmp_path: Path, refs: list) -> None:
+    settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
+    with pytest.raises(Exception, match="--batch needs the anthropic extractor"):
+        run_batch(refs, IngestContext.create(settings))
