@@ -65,11 +65,15 @@ def _clear_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _run_ingestion(settings: Settings, run: Any) -> None:
+def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None:
     """Run an ingestion flow with a progress bar, print the summary and set the exit code."""
     from capgraph.pipeline import IngestContext
 
     context = IngestContext.create(settings)
+    if batch:
+        from capgraph.batch import batch_client_for
+
+        batch_client_for(context)  # refuse before Prefect starts when the extractor cannot batch
     err = _stderr()
     err.print(context.extractor_notice, highlight=False)
     summary = run(context)
@@ -121,7 +125,7 @@ def ingest(
                     progress=advance,
                 )
 
-        _run_ingestion(settings, run)
+        _run_ingestion(settings, run, batch=batch)
 
 
 @app.command()

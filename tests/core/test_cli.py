@@ -125,3 +125,17 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.stdout
+
+
+def test_batch_mode_without_the_claude_extractor_is_refused_up_front(
+    settings: Settings, stored: dict
+) -> None:
+    result = invoke(settings, "ingest", stored["lumen"], "--batch")
+    assert result.exit_code == 2
+    assert "--batch needs the anthropic extractor" in result.stderr
+
+
+def test_costs_with_no_paid_calls_says_so(settings: Settings, stored: dict[str, str]) -> None:
+    result = invoke(settings, "costs")
+    assert result.exit_code == 0, result.output
+    assert "no API calls recorded (by run)" in result.stdout
