@@ -25,12 +25,15 @@ class InlineText:
     ``lead_separated`` tells whether that span is followed by a separator (``:``, a dash, a line
     break) or ends the run, which is what makes it a feature's own name rather than a stressed word.
     ``linked_chars`` counts the plain characters that sit inside links, to spot link-only lines.
+    ``lead_linked`` tells that the lead is (almost) all link text: a name that points to another
+    page or project ("[Sister tool](...) - what it does") rather than naming a feature here.
     """
 
     text: str
     lead: str | None = None
     lead_separated: bool = False
     linked_chars: int = 0
+    lead_linked: bool = False
 
 
 @dataclass

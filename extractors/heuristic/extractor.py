@@ -16,11 +16,16 @@ from extractors.heuristic.plain_reader import read_plain
 from extractors.heuristic.records import build_records
 from extractors.heuristic.rst_reader import parser_settings, read_rst
 from extractors.heuristic.sections import build_sections
-from extractors.heuristic.selection import candidate_units
+from extractors.heuristic.selection import Strategies
+from extractors.heuristic.units import Unit
 from schemas import Capability, CapabilitySet, SourceDocument, Tool
 
-RULES_VERSION = "heuristic-v1"
+RULES_VERSION = "heuristic-v2"
 """Bump whenever the extraction rules change, so stored extractions are redone."""
+
+FEW_RECORDS = 1
+"""Structure that gives no more records than this is too thin to stand alone: the introduction's
+statements are added to it."""
 
 
 class HeuristicExtractor(Extractor):
@@ -61,11 +66,19 @@ class HeuristicExtractor(Extractor):
     ) -> CapabilitySet:
         index = SourceIndex(document.text)
         blocks = self.read_blocks(document, index)
+        strategies = Strategies(blocks, build_sections(blocks))
         records: list[Capability] = []
-        for units in candidate_units(blocks, build_sections(blocks)):
+        units: list[Unit] = []
+        for units in strategies.structural():
             records = build_records(units, index)
             if records:
                 break
+        if len(records) <= FEW_RECORDS:
+            statements = strategies.prose(intro_only=bool(records))
+            if statements:
+                chosen = units if records else []
+                merged = sorted([*chosen, *statements], key=lambda unit: unit.position)
+                records = build_records(merged, index)
         return CapabilitySet(
             tool_id=document.tool_id,
             document_sha256=document.sha256,

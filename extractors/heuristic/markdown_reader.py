@@ -24,6 +24,8 @@ from extractors.heuristic.text import collapse
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 _FRONT_MATTER_MAX_CHARS = 20_000
+# GitHub's alert marker opening a quoted note ("> [!TIP]"): a label for the reader, not text.
+_ALERT_MARKER = re.compile(r"^\[!(?:note|tip|important|warning|caution)\]\s*", re.IGNORECASE)
 
 
 def blank_front_matter(text: str) -> str:
@@ -43,6 +45,7 @@ def flatten_inline(children: Sequence[Token]) -> InlineText:
     lead_start: int | None = None
     lead_end: int | None = None
     lead_closer = ""
+    lead_linked_from = lead_linked_to = 0  # linked_chars when the lead opened and closed
     seen_words = False
     for token in children:
         kind = token.type
@@ -59,20 +62,30 @@ def flatten_inline(children: Sequence[Token]) -> InlineText:
             # Only a span that opens the run can be the item's name.
             if lead_start is None and not seen_words:
                 lead_start = len(parts)
+                lead_linked_from = linked_chars
                 lead_closer = "strong_close" if kind == "strong_open" else "link_close"
         elif kind in ("strong_close", "link_close"):
             if kind == "link_close":
                 link_depth = max(0, link_depth - 1)
             if kind == lead_closer and lead_end is None and lead_start is not None:
                 lead_end = len(parts)
+                lead_linked_to = linked_chars
     raw = "".join(parts)
-    text = collapse(raw)
+    text = _ALERT_MARKER.sub("", collapse(raw), count=1)
     if lead_start is None or lead_end is None:
         return InlineText(text, linked_chars=linked_chars)
     lead = collapse("".join(parts[lead_start:lead_end]))
     rest = "".join(parts[lead_end:])
     separated = lead_is_separated(lead, rest, linked=lead_closer == "link_close")
-    return InlineText(text, lead=lead or None, lead_separated=separated, linked_chars=linked_chars)
+    # A bold lead may wrap a link ("**[Name](url)**"): what matters is whether its words are linked.
+    lead_linked = bool(lead) and (lead_linked_to - lead_linked_from) * 5 >= len(lead) * 4
+    return InlineText(
+        text,
+        lead=lead or None,
+        lead_separated=separated,
+        linked_chars=linked_chars,
+        lead_linked=lead_linked,
+    )
 
 
 class _TextOnlyMarkdown(MarkdownIt):

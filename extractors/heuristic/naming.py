@@ -34,7 +34,9 @@ _BOOKKEEPING_NAME = re.compile(
     r"languages?|finetuned from.*|fine-tuned from.*|base model|parameters|size|hardware type|"
     r"hours used|cloud provider|compute region|carbon emitted|point of contact|curated by|"
     r"organization|organisation|sponsors?|funding|leaderboard|size categories|task categories|"
-    r"task ids|annotations creators|source datasets|pretty name|tags)$",
+    r"task ids|annotations creators|source datasets|pretty name|tags|code of conduct|"
+    r"contributor'?s? guide|contributing(?: guide)?|community|newsletter|mailing list|support|"
+    r"(?:documentation|docs|bug tracker|issue tracker|source code|source)(?: and [\w ]+)?)$",
     re.IGNORECASE,
 )
 

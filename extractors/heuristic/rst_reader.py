@@ -90,7 +90,7 @@ def flatten_inline(paragraph: nodes.Element) -> InlineText:
     lead = collapse(lead)
     rest = "".join(parts[lead_rest_index:])
     separated = lead_is_separated(lead, rest, linked=lead_linked)
-    return InlineText(text, lead=lead, lead_separated=separated, linked_chars=linked)
+    return InlineText(text, lead=lead, lead_separated=separated, linked_chars=linked, lead_linked=lead_linked)
 
 
 def _line_of(node: nodes.Node) -> int | None:

@@ -22,12 +22,18 @@ SectionKind = Literal["noise", "feature", "intro", "neutral"]
 # ("Tests" is noise, "Tests run in parallel" is not).
 _NOISE_OPENINGS = (
     # getting it running
-    r"install|installation|installing|setup|set ?up|setting up|getting started|get started|quick ?start",
+    r"install|installation|installing|setup|set ?up|setting up|get(?:ting)?[ -]started|quick[ -]?start",
     r"usage|basic usage|how to (?:use|install|contribute|cite|build|get started)|examples?\b",
+    r"(?:an? )?(?:simple|quick|basic|short|minimal|small|full|complete|first|code|usage) examples?\b",
     r"tutorials?$|demos?$|requirements|prerequisites|dependencies$|troubleshooting|known issues",
-    r"configuration reference|api reference|api$|migrat(?:ion|ing)(?: guide)?$|upgrading$|deprecat",
+    r"configuration reference|api reference|api$|deprecat|breaking changes",
+    r"migrat(?:ion|ing)(?: guide| notes)?$|migrating (?:from|to)|migration (?:from|to|guide|notes)",
+    r"upgrading|upgrade (?:guide|notes|instructions)",
+    r"compatibility$|backwards? compatib|version (?:support|compatibility)|supported versions",
     # working on it
-    r"contribut|developing$|development$|developer guide|build from source|build$",
+    r"contribut|develop$|developing$|development$|development version|developer guide|build from source",
+    r"build$|code (?:formatting|style)$|linting$|pre-commit$",
+    r"project (?:files|layout|structure)|(?:directory|repository|folder) (?:layout|structure)",
     r"building(?: from source| the docs| locally)?$|tests?$|testing$|running tests|packaging$|reproduc",
     # its history
     r"changelog|change ?log|changes$|release notes|release history|history$|news$|what'?s (?:new|changed)",
@@ -35,14 +41,21 @@ _NOISE_OPENINGS = (
     # people, money, legal
     r"license|licence|licensing|copyright|disclaimer|citation|citing|cite|bibtex|references?$",
     r"acknowledg|credits|thanks|special thanks|sponsors?|sponsorship|funding|donat|backers",
-    r"support$|support us|get(?:ting)? help|help$|faq|frequently asked|questions$|common questions",
+    r"support$|support us|show (?:your|some) support|get(?:ting)? help|help$|faq|frequently asked|"
+    r"questions$|common questions|testimonials?$|what (?:people|users) (?:are )?say",
     r"project information|project links|cloning|clone",
-    r"community$|contact|authors?$|maintainers?|team$|code of conduct|used by|users$|who uses",
+    r"community|contact|authors?$|maintainers?|team$|code of conduct|used by|users$|who uses",
+    r"stay (?:informed|in touch|tuned|up to date|updated|connected)|newsletter|follow us",
+    r"social (?:media|links)|join (?:us|our|the community)|get involved|spread the word|news and updates",
     r"security$|security policy|security contact|reporting a security",
     r"professional support|commercial support|enterprise support|for enterprise|tidelift",
     # pointers and page furniture
     r"table of contents|contents$|toc$|documentation$|docs$|links$|resources$|see also",
     r"related(?: projects| work)?$|similar projects|project status|status$|badges|star history|stargazers",
+    # what the makers offer besides this tool
+    r"part of (?:the|our)|ecosystem|also (?:from|by|check out)|more from",
+    r"(?:sister|sibling|companion|other|related) (?:projects?|products?|tools|libraries|packages)",
+    r"from the (?:makers|creators|authors|team)",
     # model and dataset cards: what a model cannot do, how it was made, how it was measured
     r"limitations|bias|risks|out[- ]of[- ]scope|recommendations|environmental impact|carbon",
     r"technical specifications|compute infrastructure|hardware$|software$|glossary|more information",
@@ -58,7 +71,10 @@ _NOISE_TITLE = re.compile("^(?:" + "|".join(_NOISE_OPENINGS) + ")")
 _NOISE_PHRASE = re.compile(
     r"\b(?:for enterprise|tidelift|feature requests?|bug reports?|bugs|patches|limitations|known issues|"
     r"security (?:issues?|contact|policy)|latest (?:versions?|releases?)|release notes|changelog|"
-    r"licen[cs]e|code of conduct|contributing)\b"
+    r"licen[cs]e|code of conduct|contribut\w*|community|newsletter|stay informed|migrating (?:from|to)|"
+    r"migration (?:from|to|guide)|upgrading (?:from|to)|ecosystem)\b"
+    # "Pydantic V1.10 vs. V2", "3.x to 4.x": a note on moving between versions.
+    r"|(?:^|\s)(?:v\d+|\d+\.[\dx*]+)(?:\.[\dx*]+)*\s+(?:vs\.?|versus|to|->|→)\s+(?:v\d|\d+\.[\dx*])"
 )
 _VERSION_TITLE = re.compile(r"^(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+|^unreleased\b|^\d{4}-\d{2}-\d{2}")
 # "Supported Features & Best Practices", "Feature overview": a feature word anywhere will do.
@@ -73,7 +89,7 @@ _FEATURE_TITLE = re.compile(
 _INTRO_TITLE = re.compile(
     r"^(?:about|overview|introduction|intro$|description|summary|what is|what'?s\b|tl;?dr|"
     r"model description|model summary|model details|dataset summary|dataset description|"
-    r"dataset details|project description)"
+    r"dataset details|project description|purpose|abstract|synopsis)"
 )
 _SUBSTANTIVE_WORDS = 4
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
@@ -94,6 +110,11 @@ def classify_title(title: str) -> SectionKind:
     if _INTRO_TITLE.match(folded):
         return "intro"
     return "neutral"
+
+
+def is_intro_title(title: str) -> bool:
+    """Whether a heading or field name introduces the tool ("About", "Summary", "Abstract")."""
+    return bool(_INTRO_TITLE.match(_TITLE_PREFIX.sub("", title.casefold()).strip()))
 
 
 def opens_document(before: Sequence[Block]) -> bool:

@@ -1,16 +1,22 @@
 """Deciding which parts of a document are capabilities, by the structure the document gives them.
 
-Three strategies are tried in turn, and the records come from the first whose units yield any:
+Two structural strategies are tried in turn, and the records come from the first whose units
+yield any:
 
 1. declared features: everything under a Features-like heading (its list items, table rows,
    definitions, bold lead-ins, subsections), and lists a paragraph introduces as features
-   ("The key features are:");
+   ("The key features are:"), unless it introduces them as planned or provided by others;
 2. structure: named items anywhere outside noise sections (bold lead-ins, definition terms,
    feature tables), sections that each explain one thing under their own heading, and the first
-   substantial list;
-3. prose: the sentences of the summary or introduction that state what the tool does.
+   substantial list.
 
-Noise sections (installation, usage, licence, changelog ...) never contribute to any of them.
+Then prose, the sentences of the summary or introduction that state what the tool does, is
+added when structure gave few records (or is all there is when it gave none): a README whose
+only structure is an advert and a community section still says what the tool does up front.
+
+Noise sections (installation, usage, licence, changelog ...) never contribute to any of them, and
+neither do asides: sections that open with a pointer elsewhere or advertise something
+(``asides.is_aside``), with everything nested under them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,13 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
+from extractors.heuristic.asides import (
+    OPENING_PARAGRAPHS,
+    announces_plans,
+    is_aside,
+    is_pointer,
+    is_promotion,
+)
 from extractors.heuristic.blocks import Block
 from extractors.heuristic.sections import Section, title_section
 from extractors.heuristic.units import Outline, Unit, UnitBuilder, is_command_or_pointer, link_only
@@ -35,27 +48,69 @@ _DECLARES_FEATURES = re.compile(
 _BOILERPLATE_OPENING = re.compile(
     r"^(?:for more|for details|please|thanks|thank you|note|copyright|licensed|this project is licensed|"
     r"released under|install|to install|run|running|join|follow|star|documentation|docs|made with|"
-    r"if you|in case you|you can find|we've launched|we have launched|to contact)\b",
+    r"if you|in case you|you can find|you can install|we've launched|we have launched|to contact|"
+    r"for (?:more|full|further|additional|complete) (?:details|information|info))\b",
     re.IGNORECASE,
 )
 _BOILERPLATE_PHRASE = re.compile(
     r"\b(?:copyright|licen[cs]ed?|bug reports?|bugs? (?:can|should|may) be|report (?:bugs|issues)|"
     r"bug fixes|pull requests?|patches|mailing list|issue tracker|bug tracker|questions and comments|"
     r"(?:documentation|docs) (?:is|are|can be|lives)|can (?:also )?be found|pip install|"
-    r"in-development|development version|github repository|code of conduct|contributors?)\b",
+    r"in-development|development version|github repository|code of conduct|contributors?|"
+    r"(?:is|are) (?:maintained|developed|sponsored|funded|supported) by)\b",
+    re.IGNORECASE,
+)
+# A sentence ending in a colon that only announces the list or example after it.
+_INTRODUCES_WHAT_FOLLOWS = re.compile(
+    r"\b(?:the following|as follows|below|for example|for instance|like so|like this|e\.g\.|here'?s|"
+    r"(?:are|is|include|includes|including):$)",
     re.IGNORECASE,
 )
 
 
-class _Strategies:
-    """The three strategies over one document; each returns units in no particular order."""
+class Strategies:
+    """The strategies over one document. Building it also marks the document's asides as noise."""
 
-    def __init__(self, builder: UnitBuilder) -> None:
-        self.build = builder
-        self.outline = builder.outline
-        self.blocks = builder.blocks
-        self.sections = builder.outline.sections
+    def __init__(self, blocks: list[Block], sections: list[Section]) -> None:
+        self.build = UnitBuilder(Outline(blocks, sections))
+        self.outline = self.build.outline
+        self.blocks = blocks
+        self.sections = sections
         self.title = title_section(self.sections, self.blocks)
+        self._silence_asides()
+
+    def structural(self) -> Iterator[list[Unit]]:
+        """The units of each structural strategy in turn, skipping those that find nothing; the
+        caller takes the first list that yields records."""
+        for strategy in (self.declared_features, self.structure):
+            units = strategy()
+            if units:
+                yield sorted(units, key=lambda unit: unit.position)
+
+    def _silence_asides(self) -> None:
+        """Marks as noise every section that is an aside, and everything nested under one. The
+        title section and the text before any heading are never asides as a whole: they are the
+        introduction, whose promotional sentences the prose strategy drops one by one."""
+        for number, section in enumerate(self.sections):
+            if number == 0 or number == self.title or section.noise:
+                continue
+            opening = self._opening_paragraphs(section)
+            if self.sections[section.parent].noise or is_aside(
+                opening, declares_features=section.kind == "feature"
+            ):
+                section.noise = True
+                section.feature_area = False
+
+    def _opening_paragraphs(self, section: Section) -> list[str]:
+        """The text of the first paragraphs of a section's own (not of its list items)."""
+        paragraphs: list[str] = []
+        for position in section.blocks:
+            block = self.blocks[position]
+            if block.kind == "paragraph" and block.in_item < 0:
+                paragraphs.append(block.text)
+                if len(paragraphs) == OPENING_PARAGRAPHS:
+                    break
+        return paragraphs
 
     def declared_features(self) -> list[Unit]:
         """Units of Features-like sections, and of lists a paragraph introduces as features."""
@@ -84,7 +139,17 @@ class _Strategies:
         section = self.sections[self.outline.section_of[position]]
         if section.noise or section.feature_area:
             return False
-        return bool(_DECLARES_FEATURES.search(block.text))
+        return bool(_DECLARES_FEATURES.search(block.text)) and not announces_plans(block.text)
+
+    def _planned_list(self, group: int) -> bool:
+        """Whether the list ``group`` is introduced as planned or provided by others ("Support for
+        the following is planned:")."""
+        members = self.outline.groups.get(group, [])
+        before = members[0] - 1 if members else -1
+        if before < 0 or self.blocks[before].kind != "paragraph":
+            return False
+        text = self.blocks[before].text
+        return text.endswith(":") and announces_plans(text)
 
     def _feature_area(self, section: Section, *, top: bool) -> list[Unit]:
         """Each item of a feature section; each subsection, as one unit unless it lists items; the
@@ -137,14 +202,16 @@ class _Strategies:
                 continue
             seen.add(block.group)
             section_number = self.outline.section_of[position]
-            if self.sections[section_number].noise:
+            if self.sections[section_number].noise or self._planned_list(block.group):
                 continue
             members = [
                 member for member in self.outline.groups[block.group] if self.blocks[member].parent < 0
             ]
             units = [
                 unit
-                for unit in (self.build.item_unit(member, named_only=False) for member in members)
+                for unit in (
+                    self.build.item_unit(member, named_only=False, linked_names=False) for member in members
+                )
                 if unit
             ]
             if len(units) >= 2:
@@ -154,8 +221,9 @@ class _Strategies:
     def _in_intro(self, section_number: int) -> bool:
         return section_number in (0, self.title) or self.sections[section_number].kind == "intro"
 
-    def prose(self) -> list[Unit]:
-        """Statements from the introduction, or from anywhere outside noise when it has none."""
+    def prose(self, *, intro_only: bool = False) -> list[Unit]:
+        """Statements from the introduction, or (unless ``intro_only``) from anywhere outside noise
+        when it has none."""
         intro = [
             position
             for number, section in enumerate(self.sections)
@@ -163,7 +231,7 @@ class _Strategies:
             for position in section.blocks
         ]
         units = self.build.sentence_units(intro, partial(_states_something, strict=True))
-        if not units:
+        if not units and not intro_only:
             anywhere = [
                 position for section in self.sections if not section.noise for position in section.blocks
             ]
@@ -172,23 +240,20 @@ class _Strategies:
 
 
 def _states_something(sentence: str, *, strict: bool) -> bool:
-    """Whether a sentence reads as a statement about the tool rather than a pointer or an aside."""
+    """Whether a sentence reads as a statement about the tool rather than a pointer or an aside.
+
+    A sentence that only announces what follows ("... the following:", "For example:") and a
+    promotion are never statements; ``strict`` also drops pointers and prose about the project
+    (licence, bugs, docs).
+    """
     if len(sentence) < MIN_SENTENCE_CHARS or len(sentence.split()) < 4 or sentence.endswith("?"):
         return False
-    if link_only(sentence, 0) or is_command_or_pointer(sentence):
+    if sentence.endswith(":") and _INTRODUCES_WHAT_FOLLOWS.search(sentence):
+        return False
+    if link_only(sentence, 0) or is_command_or_pointer(sentence) or is_promotion(sentence):
         return False
     if not strict:
         return True
-    return not (_BOILERPLATE_OPENING.match(sentence) or _BOILERPLATE_PHRASE.search(sentence))
-
-
-def candidate_units(blocks: list[Block], sections: list[Section]) -> Iterator[list[Unit]]:
-    """The units of each strategy in turn, in source order, skipping strategies that find nothing.
-
-    The caller takes the first list that yields records (see the module docstring).
-    """
-    strategies = _Strategies(UnitBuilder(Outline(blocks, sections)))
-    for strategy in (strategies.declared_features, strategies.structure, strategies.prose):
-        units = strategy()
-        if units:
-            yield sorted(units, key=lambda unit: unit.position)
+    return not (
+        _BOILERPLATE_OPENING.match(sentence) or _BOILERPLATE_PHRASE.search(sentence) or is_pointer(sentence)
+    )

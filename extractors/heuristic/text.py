@@ -34,7 +34,23 @@ _ABBREVIATIONS = frozenset(
     }
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[-–—]\s|\s\(")
+# Adjective endings: a comma between two such words separates the adjectives before one noun
+# ("resilient, dynamic pipelines"), and cutting there leaves a phrase without its noun.
+_ADJECTIVE_ENDING = re.compile(
+    r"(?:ent|ant|ic|al|ous|ful|less|able|ible|ive|ary|ory|ish|est|ed)$", re.IGNORECASE
+)
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Words a title cut at a word boundary must not end on: they need the words that were cut off.
+_DANGLING = frozenset(
+    (
+        *("a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "but"),
+        *("nor", "as", "into", "onto", "than", "that", "which", "who", "whose", "its", "their", "your"),
+        *("our", "this", "these", "those", "is", "are", "be", "was", "were", "via", "using", "per", "so"),
+        *("then", "if", "when", "while", "can", "will", "may"),
+    )
+)
 _SHORTEST_CLAUSE = 30
+_SHORTEST_BEFORE_BRACKET = 15
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _TRAILING_PUNCTUATION = " \t.,;:!?-–—"
 
@@ -99,10 +115,42 @@ def condense_title(text: str, limit: int = TITLE_LIMIT) -> str:
         return first
     # The longest first clause that fits, when it is long enough to say something on its own.
     breaks = [match.start() for match in _CLAUSE_BREAK.finditer(first, 0, limit + 1)]
-    fitting = [position for position in breaks if _SHORTEST_CLAUSE <= position <= limit]
+    fitting = [
+        position
+        for position in breaks
+        if _SHORTEST_CLAUSE <= position <= limit and _ends_a_clause(first, position)
+    ]
     if fitting:
         return first[: fitting[-1]].rstrip(_TRAILING_PUNCTUATION)
-    return cut_at_word(first, limit)
+    return _tidy_cut(cut_at_word(first, limit))
+
+
+def _ends_a_clause(text: str, position: int) -> bool:
+    """Whether cutting ``text`` at ``position`` leaves a whole phrase: no bracket or quote left
+    open, and not a comma between two adjectives."""
+    head = text[:position]
+    if any(head.count(opener) > head.count(closer) for opener, closer in _OPENERS.items()):
+        return False
+    if head.count('"') % 2 or head.count("“") > head.count("”"):
+        return False
+    if text[position] == ",":
+        before = head.rsplit(None, 1)[-1] if head.strip() else ""
+        after = text[position + 1 :].split(None, 1)
+        if after and _ADJECTIVE_ENDING.search(before) and _ADJECTIVE_ENDING.search(after[0]):
+            return False
+    return True
+
+
+def _tidy_cut(cut: str) -> str:
+    """A title cut at a word boundary, without a bracket it opened but could not close and without
+    the articles, prepositions and conjunctions left hanging at its end."""
+    opened = cut.rfind("(")
+    if opened >= _SHORTEST_BEFORE_BRACKET and cut.find(")", opened) < 0:
+        cut = cut[:opened]
+    words = cut.split()
+    while len(words) > 1 and words[-1].casefold() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(_TRAILING_PUNCTUATION + "(")
 
 
 def tidy_name(name: str) -> str:

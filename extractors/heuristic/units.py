@@ -2,8 +2,9 @@
 sentence, each with its plain text and the source passages it can be quoted from.
 
 ``UnitBuilder`` knows how to turn each kind of block (or a whole section) into a unit and which
-blocks can never make one: too short, only links, a shell command, or a pointer elsewhere
-("See the docs"). Which units a document's records come from is decided in ``selection``.
+blocks can never make one: too short, only links, a shell command, a pointer elsewhere ("See the
+docs"), a promotion ("We've launched ..."), a list filler ("And more") or a plan ("(planned)").
+Which units a document's records come from is decided in ``selection``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from extractors.heuristic.asides import announces_plans, is_list_filler, is_promotion
 from extractors.heuristic.blocks import Block, Region
 from extractors.heuristic.naming import is_bookkeeping, split_name
-from extractors.heuristic.sections import Section
+from extractors.heuristic.sections import Section, is_intro_title
 from extractors.heuristic.text import collapse, condense_description, split_sentences
 
 MIN_ITEM_CHARS = 15
@@ -36,6 +38,12 @@ _FEATURE_TABLE_HEADER = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_CELL = re.compile(r"^[\s\d.,%±+\-–/x×<>~≈$€£:]*$")
+# Openings of a sentence that leans on the one before it for its subject.
+_CONTINUATION = re.compile(
+    r"^(?:it|its|it's|it’s|this|these|they|their|such|also|additionally|moreover|furthermore|"
+    r"in addition|besides)\b",
+    re.IGNORECASE,
+)
 
 
 class Passage(NamedTuple):
@@ -123,6 +131,12 @@ def usable_region(block: Block) -> Region | None:
     return block.region
 
 
+def is_entry_noise(text: str) -> bool:
+    """Whether a list entry, term, row or lead-in says nothing the tool does now: a filler, a plan
+    or a promotion."""
+    return is_list_filler(text) or announces_plans(text) or is_promotion(text)
+
+
 class UnitBuilder:
     """Builds the units of one document's blocks and sections."""
 
@@ -131,11 +145,17 @@ class UnitBuilder:
         self.blocks = outline.blocks
         self._tables: dict[int, tuple[bool, bool]] = {}
 
-    def item_unit(self, position: int, *, named_only: bool) -> Unit | None:
-        """A list item, with the paragraphs that continue it and the items nested under it."""
+    def item_unit(self, position: int, *, named_only: bool, linked_names: bool = True) -> Unit | None:
+        """A list item, with the paragraphs that continue it and the items nested under it.
+
+        ``named_only`` keeps only items that open with their own name; without ``linked_names``,
+        items named by a link are left out too, as they name another project or page.
+        """
         block = self.blocks[position]
         region = usable_region(block)
-        if region is None:
+        if region is None or is_entry_noise(block.text):
+            return None
+        if not linked_names and block.inline.lead_linked:
             return None
         name, body = split_name(block.inline)
         if (name is None and named_only) or (name is not None and is_bookkeeping(name)):
@@ -167,7 +187,7 @@ class UnitBuilder:
         block = self.blocks[position]
         region = usable_region(block)
         name = block.name or ""
-        if region is None or not name or is_bookkeeping(name):
+        if region is None or not name or is_bookkeeping(name) or is_entry_noise(block.text):
             return None
         body = block.text[len(name) :].strip() if block.text.startswith(name) else block.text
         if not body or link_only(body, 0):
@@ -179,21 +199,32 @@ class UnitBuilder:
         block = self.blocks[position]
         region = usable_region(block)
         cells = [collapse(cell) for cell in block.cells]
-        if region is None or block.header or len(cells) < 2 or not cells[0] or is_bookkeeping(cells[0]):
+        if (
+            region is None
+            or block.header
+            or len(cells) < 2
+            or not cells[0]
+            or is_bookkeeping(cells[0])
+            or is_entry_noise(block.text)
+        ):
             return None
         body = "; ".join(cell for cell in cells[1:] if cell)
         if not body:
             return None
         return Unit(cells[0], body, Passage(block.text, region), regions=[region])
 
-    def lead_paragraph_unit(self, position: int) -> Unit | None:
+    def lead_paragraph_unit(self, position: int, *, linked_names: bool = True) -> Unit | None:
         """A paragraph that opens with its own bold name ("**Strict mode**: ...")."""
         block = self.blocks[position]
         if block.in_item >= 0 or not block.inline.lead or not block.inline.lead_separated:
             return None
+        if not linked_names and block.inline.lead_linked:
+            return None
         region = usable_region(block)
         name, body = split_name(block.inline)
         if region is None or name is None or is_bookkeeping(name) or not body or link_only(body, 0):
+            return None
+        if is_entry_noise(block.text):
             return None
         return Unit(name, body, Passage(block.text, region), regions=[region])
 
@@ -231,27 +262,66 @@ class UnitBuilder:
         return Unit(heading.text, text, main, more, [passage.region for passage in passages])
 
     def sentence_units(self, positions: Iterable[int], accept: Callable[[str], bool]) -> list[Unit]:
-        """One unit per sentence of the paragraphs among ``positions`` that states something."""
+        """One unit per sentence that states something, in the paragraphs among ``positions`` and in
+        their introductory fields ("Abstract: ..."). A sentence that carries on from the one
+        before it ("It also ...", "This means ...") joins that sentence's unit: on its own its
+        subject is missing, and is left out with it when that sentence is."""
         units: list[Unit] = []
         for position in positions:
             block = self.blocks[position]
-            if block.kind != "paragraph" or block.in_item >= 0:
+            text = self._statement_text(block)
+            region = usable_region(block) if text else None
+            if text is None or region is None:
                 continue
-            region = usable_region(block)
-            if region is None:
-                continue
-            for sentence in split_sentences(block.text):
-                if accept(sentence):
-                    units.append(Unit(None, sentence, Passage(sentence, region), regions=[region]))
+            previous: Unit | None = None
+            rejected = False  # whether the sentence before was left out
+            sentences = split_sentences(text)
+            if sentences and sentences[-1].endswith(":") and self._list_follows(position):
+                sentences.pop()  # it only introduces the list after it ("Libraries using it:")
+            for sentence in sentences:
+                continues = _CONTINUATION.match(sentence) is not None
+                if (continues and rejected) or not accept(sentence):
+                    previous, rejected = None, True
+                    continue
+                rejected = False
+                if continues and previous is not None:
+                    previous.text = f"{previous.text} {sentence}"
+                    previous.main = Passage(previous.text, region)
+                    continue
+                previous = Unit(
+                    None, sentence, Passage(sentence, region), regions=[region], own_text=sentence
+                )
+                units.append(previous)
         return units
 
+    def _list_follows(self, position: int) -> bool:
+        """Whether a list, table or field list comes right after the block at ``position``."""
+        following = position + 1
+        return following < len(self.blocks) and self.blocks[following].kind in ("item", "row", "term")
+
+    def _statement_text(self, block: Block) -> str | None:
+        """The text statements are read from: a paragraph's own, or the body of an introductory
+        field ("Abstract", "Summary"); None for every other block."""
+        if block.kind == "paragraph" and block.in_item < 0:
+            return block.text
+        if block.kind == "term" and block.name and is_intro_title(block.name):
+            body = block.text[len(block.name) :] if block.text.startswith(block.name) else block.text
+            return body.strip(" :") or None
+        return None
+
     def listed_units(self, positions: Iterable[int], *, named_only: bool, any_table: bool) -> list[Unit]:
-        """Units of the top-level list items, terms, table rows and bold lead-ins among ``positions``."""
+        """Units of the top-level list items, terms, table rows and bold lead-ins among ``positions``.
+
+        With ``named_only`` (named things gathered from anywhere, not from a features section),
+        entries named by a link are left out: outside a features section they point to other
+        projects ("[Sister tool](...) - what it does").
+        """
         units: list[Unit | None] = []
+        linked_names = not named_only
         for position in positions:
             block = self.blocks[position]
             if block.kind == "item" and block.parent < 0:
-                units.append(self.item_unit(position, named_only=named_only))
+                units.append(self.item_unit(position, named_only=named_only, linked_names=linked_names))
             elif block.kind == "term":
                 units.append(self.term_unit(position))
             elif block.kind == "row":
@@ -259,7 +329,7 @@ class UnitBuilder:
                 if (any_table or feature_table) and not numeric:
                     units.append(self.row_unit(position))
             elif block.kind == "paragraph":
-                units.append(self.lead_paragraph_unit(position))
+                units.append(self.lead_paragraph_unit(position, linked_names=linked_names))
         return [unit for unit in units if unit is not None]
 
     # -- table shapes -------------------------------------------------------------------------

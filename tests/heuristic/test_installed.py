@@ -1,7 +1,8 @@
 """The heuristic extractor on the real long descriptions of distributions installed beside capgraph.
 
 Their text changes with every release, so only robust properties are asserted: no crash, every
-quote verbatim and locatable, and records for the descriptions that carry a feature list.
+quote verbatim and locatable, records for the descriptions that carry a feature list, and no
+record made of the sections around the features (adverts, community links, migration notes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from schemas import CapabilitySet, SourceDocument
 from tests.heuristic.helpers import assert_grounded, extract
 
 WITH_FEATURE_LISTS = ["rich", "pydantic", "typer", "duckdb"]
+# Headings of the adverts, community pages and migration notes these two READMEs carry.
+NOISE_IN_TITLES = ("Logfire", "Community", "Stay Informed", "Contribute", " vs. ")
 
 
 def installed_description(name: str) -> SourceDocument:
@@ -45,3 +48,13 @@ def test_tenacity_rst_summary_gives_a_record() -> None:
     result = assert_grounded(extract(doc), doc)
     assert len(result.capabilities) >= 1
     assert "retry" in result.capabilities[0].description.casefold()
+
+
+@pytest.mark.parametrize("name", ["pydantic", "prefect"])
+def test_adverts_community_and_migration_sections_give_no_records(name: str) -> None:
+    doc = installed_description(name)
+    result = assert_grounded(extract(doc), doc)
+    assert len(result.capabilities) >= 1
+    for capability in result.capabilities:
+        for noise in NOISE_IN_TITLES:
+            assert noise.casefold() not in capability.title.casefold(), capability.title

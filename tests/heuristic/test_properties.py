@@ -132,7 +132,8 @@ def test_long_items_are_condensed_at_word_and_sentence_boundaries() -> None:
     doc = document("# t\n\n## Features\n\n- " + sentence * 12 + "\n")
     record = assert_grounded(extract(doc), doc).capabilities[0]
     assert len(record.title) <= 80
-    assert record.title == "The planner rewrites each query into a cheaper equivalent before it runs on the"
+    # Cut at a word, then without the words left hanging ("... runs on the").
+    assert record.title == "The planner rewrites each query into a cheaper equivalent before it runs"
     assert len(record.description) <= 600
     assert record.description.endswith("on the cluster.")
     assert all(len(item.quote) <= 1000 for item in record.evidence)

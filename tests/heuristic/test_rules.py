@@ -130,8 +130,13 @@ def test_plain_text_skips_directives_and_literal_blocks() -> None:
         "text/plain",
     )
     result = assert_grounded(extract(doc), doc)
-    assert titles(result) == ["Skips binary files by looking at their first kilobyte"]
+    # One listed feature is too thin to stand alone: the introduction's statement joins it.
+    assert titles(result) == [
+        "Counts words in every file under a folder, in parallel",
+        "Skips binary files by looking at their first kilobyte",
+    ]
     assert "directive" not in all_text(result)
+    assert "by-extension" not in all_text(result)
 
 
 def test_rst_pruning_empties_noise_and_directives_but_keeps_lines_titles_and_tables() -> None:
@@ -148,3 +153,126 @@ def test_rst_pruning_empties_noise_and_directives_but_keeps_lines_titles_and_tab
     assert "Run the installer" not in pruned and "Short underline" not in pruned
     for kept in ("Tool", "Intro paragraph.", "Installation", "Usage", "Tables", "list-table", "Cell text"):
         assert kept in pruned
+
+
+def test_one_structural_record_is_joined_by_the_introduction_statements() -> None:
+    doc = document(
+        "# inkwell\n\nInkwell renders Markdown notes into printable booklets.\n\n"
+        "## Features\n\n- Page numbers and a table of contents on every booklet.\n"
+    )
+    assert titles(assert_grounded(extract(doc), doc)) == [
+        "Inkwell renders Markdown notes into printable booklets",
+        "Page numbers and a table of contents on every booklet",
+    ]
+
+
+def test_two_structural_records_stand_without_the_introduction() -> None:
+    doc = document(
+        "# inkwell\n\nInkwell renders Markdown notes into printable booklets.\n\n"
+        "## Features\n\n- Page numbers on every booklet page.\n- Covers drawn from the first heading.\n"
+    )
+    assert titles(extract(doc)) == [
+        "Page numbers on every booklet page",
+        "Covers drawn from the first heading",
+    ]
+
+
+def test_an_abstract_field_and_a_purpose_section_are_the_introduction() -> None:
+    doc = document(
+        "========\n Pagemill\n========\n\n:Author: Example Maintainers\n"
+        ":Abstract: Pagemill turns folders of reStructuredText into a static website.\n\n"
+        "Purpose\n=======\n\nPages can be published without a database or a server.\n"
+        "It supports these inputs:\n\n* Single pages written in reStructuredText.\n\n"
+        "Support for these inputs is planned:\n\n* Notebooks with their outputs.\n",
+        "text/x-rst",
+    )
+    result = assert_grounded(extract(doc), doc)
+    assert titles(result) == [
+        "Pagemill turns folders of reStructuredText into a static website",
+        "Pages can be published without a database or a server",
+        "Single pages written in reStructuredText",
+    ]
+    assert "notebooks" not in all_text(result)
+    assert "example maintainers" not in all_text(result)
+
+
+def test_a_carrying_on_sentence_is_dropped_with_the_pointer_it_follows() -> None:
+    doc = document(
+        "# t\n\nThe documentation lives at the project site. It is long and has many pictures.\n\n"
+        "Sparrow compresses log files with a dictionary trained on your own logs.\n"
+    )
+    result = extract(doc)
+    assert titles(result) == ["Sparrow compresses log files with a dictionary trained on your own logs"]
+    assert "pictures" not in all_text(result)
+
+
+def test_a_sentence_that_only_introduces_a_list_is_not_a_statement_but_one_before_code_is() -> None:
+    doc = document(
+        "# t\n\nSparrow compresses log files with a trained dictionary.\n\n"
+        "Some projects built on top of Sparrow:\n\n- logshelf\n- tailpack\n\n"
+        "It also keeps an index of every compressed file, for quick lookups:\n\n"
+        "```\nsparrow find error.log\n```\n"
+    )
+    assert titles(extract(doc)) == [
+        "Sparrow compresses log files with a trained dictionary",
+        "It also keeps an index of every compressed file, for quick lookups",
+    ]
+
+
+def test_a_list_of_linked_names_outside_a_features_section_is_about_other_projects() -> None:
+    outside = document(
+        "# t\n\nReads service settings from environment variables.\n\n## More from us\n\n"
+        "Everything for configuration:\n\n"
+        "- [Vaultkeeper](https://v.example.invalid) - encrypted secrets with rotation\n"
+        "- [Relay](https://r.example.invalid) - pushes changes to running services\n"
+    )
+    assert titles(extract(outside)) == ["Reads service settings from environment variables"]
+    inside = document(
+        "# t\n\n## Features\n\n"
+        "- [Secrets](https://v.example.invalid/secrets) - encrypted values with rotation\n"
+        "- [Hot reload](https://v.example.invalid/reload) - pushes changes to running services\n"
+    )
+    assert titles(extract(inside)) == ["Secrets", "Hot reload"]
+
+
+def test_an_advert_section_silences_its_subsections_too() -> None:
+    doc = document(
+        "# t\n\nSparrow compresses log files with a trained dictionary.\n\n"
+        "## Sparrow Cloud\n\nSparrow Cloud keeps your archives for you. Sign up for free in a minute.\n\n"
+        "### What you get\n\n- Unlimited archive retention for every team.\n"
+        "- Single sign-on for your staff.\n"
+    )
+    result = extract(doc)
+    assert titles(result) == ["Sparrow compresses log files with a trained dictionary"]
+    assert "retention" not in all_text(result)
+
+
+def test_deprecated_entries_and_alert_markers_are_left_out() -> None:
+    doc = document(
+        "# t\n\n> [!TIP]\n> Sparrow archives can be searched without unpacking them.\n\n"
+        "## Features\n\n- Dictionary training from a sample of your logs.\n"
+        "- Gzip fallback output (deprecated, kept for old scripts).\n"
+        "- Parallel compression on every core.\n"
+    )
+    result = extract(doc)
+    assert titles(result) == [
+        "Dictionary training from a sample of your logs",
+        "Parallel compression on every core",
+    ]
+    tip = document("# t\n\n> [!TIP]\n> Sparrow archives can be searched without unpacking them.\n")
+    assert titles(assert_grounded(extract(tip), tip)) == [
+        "Sparrow archives can be searched without unpacking them"
+    ]
+
+
+def test_a_features_section_that_opens_with_a_pointer_is_still_read() -> None:
+    doc = document(
+        "# t\n\n## Features\n\nCheck out the highlights below, or learn more in the handbook.\n\n"
+        "- Dictionary training from a sample of your logs.\n- Parallel compression on every core.\n\n"
+        "## Plugins\n\nCheck out the plugin index for formats contributed by users.\n\n"
+        "## Formats\n\nArchives are plain zstd frames that any zstd tool can read back.\n"
+    )
+    assert titles(extract(doc)) == [
+        "Dictionary training from a sample of your logs",
+        "Parallel compression on every core",
+    ]

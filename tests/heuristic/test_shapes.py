@@ -32,8 +32,8 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     ),
     "prose_only.md": (
         [
+            # "It splits long recordings ..." has no subject of its own: it joins the record before.
             "Murmur turns recorded meetings into searchable transcripts",
-            "It splits long recordings at pauses",
             "Speaker changes are marked when the recording has more than one channel",
             "The transcripts are stored as JSON lines, one utterance per line",
         ],
@@ -87,6 +87,44 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
             "Drafting the subject line of an escalation email from the ticket text",
         ],
         ["example labs", "legal or medical", "jargon", "pipeline(", "rouge", "forty thousand", "cite"],
+    ),
+    # A pointer section, a hosted-offering advert, a sub-package note and community sections leave
+    # only the introduction, which is then read sentence by sentence.
+    "promo_sections.md": (
+        [
+            "Quayside runs shell scripts as scheduled jobs and keeps a log of every run",
+            "Jobs can wait on each other, so a nightly export starts after the backup",
+            "Failed runs are retried with a delay you set per job",
+        ],
+        [
+            "editor",
+            "hosted",
+            "sign up",
+            "somebody else",
+            "quayside-lite",
+            "lighter-weight",
+            "operators",
+            "handbook",
+            "patch",
+            "monthly letter",
+            "walkthroughs",
+            "pip install",
+        ],
+    ),
+    "announcement_migration.md": (
+        [
+            "Typed configuration files for Python services",
+            "Schemas are plain classes; each file is checked against its schema on load",
+        ],
+        ["insights", "launched", "learn more", "rewrite", "1.x", "breaking", "handbook", "crash"],
+    ),
+    "sibling_products.md": (
+        ["Reads service settings from environment variables and dotenv files"],
+        ["insights", "vault", "relay", "at scale", "handbook"],
+    ),
+    "filler_and_plans.rst": (
+        ["Single pages written in reStructuredText", "Folders of pages, with one index page per folder"],
+        ["and more", "come up", "notebooks", "docstrings", "planned", "pip install"],
     ),
     "dataset_card.md": (
         ["time-series-forecasting", "anomaly-detection"],
@@ -179,3 +217,13 @@ def test_rst_comparison_inside_a_bullet_is_kept_with_its_item() -> None:
         "Jobs that missed their slot while the machine was off run once at start-up, "
         "instead of being skipped as plain cron does."
     )
+
+
+def test_a_sentence_that_carries_on_from_the_one_before_joins_its_record() -> None:
+    doc = fixture("prose_only.md")
+    murmur = assert_grounded(extract(doc), doc).capabilities[0]
+    assert murmur.description.startswith(
+        "Murmur turns recorded meetings into searchable transcripts. It splits long recordings at pauses,"
+    )
+    assert murmur.evidence[0].quote.startswith("Murmur turns recorded meetings")
+    assert "stitches the text back together with timestamps." in murmur.evidence[0].quote
