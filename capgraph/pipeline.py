@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from capgraph.catalog import CatalogEntry
 from capgraph.ledger import RunLedger, ToolCallHooks
@@ -254,8 +254,7 @@ def store_extraction(
     run = _run_record(context, fetched, _wanted_key(context, fetched), started_at, calls, error)
     try:
         with context.warehouse.writer() as session:
-            session.store_fetch(fetched)
-            session.record_run(run, capabilities if error is None else None, calls)
+            session.record_extraction(fetched, run, capabilities if error is None else None, calls)
     except CapgraphError as storage_error:
         return _outcome(pending, "failed", storage_error.one_line())
 
@@ -324,12 +323,73 @@ def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: 
 
 
 def publish_analyst_copy(context: IngestContext) -> None:
-    """After a run: refresh the copy analysts and read commands use, so they never block ingestion."""
+    """After a run: refresh the copy analysts and read commands use, so they never block ingestion,
+    then let go of the live file at once rather than after the warehouse's release delay."""
     if context.settings.db.exists():
-        context.warehouse.publish(context.settings.analyst_path())
+        try:
+            context.warehouse.publish(context.settings.analyst_path())
+        finally:
+            context.warehouse.release()
 
 
 ProgressCallback = Callable[[ToolOutcome], None]
+
+
+class OutcomeFuture(Protocol):
+    def result(self) -> ToolOutcome: ...
+
+
+Submit = Callable[[PendingExtraction], OutcomeFuture]
+"""Starts one tool's extraction somewhere (a thread pool, a Prefect task) and returns its future."""
+
+
+@dataclass(frozen=True)
+class _Done:
+    outcome: ToolOutcome
+
+    def result(self) -> ToolOutcome:
+        return self.outcome
+
+
+def run_pipeline(
+    refs: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool = False,
+    on_outcome: ProgressCallback | None = None,
+    submit: Submit | None = None,
+) -> RunSummary:
+    """One run: resume open batches, check every tool, extract the changed ones, publish the analyst copy.
+
+    Extractions go to ``submit`` (flows pass a Prefect task's ``submit``); by default they run on a thread
+    pool of ``settings.concurrency`` workers. Outcomes come back in the order of ``refs``.
+    """
+    started = time.perf_counter()
+    context.load_snapshot()
+    resumed = _resume_open_batches(context)
+    outcomes: list[ToolOutcome] = []
+
+    def report(outcome: ToolOutcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="extract") as pool:
+        start = submit or (lambda pending: pool.submit(extract_pending, pending, context))
+        futures = []
+        for checked in check_all(refs, context, force=force):
+            if isinstance(checked, PendingExtraction):
+                futures.append(start(checked))
+            else:
+                report(resumed.pop(checked.ref, checked))
+        for outcome in resumed.values():
+            report(outcome)
+        for future in futures:
+            report(future.result())
+    publish_analyst_copy(context)
+    order = {ref: index for index, (ref, _) in enumerate(refs)}
+    outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
+    return summarize(context, outcomes, time.perf_counter() - started)
 
 
 def run_serially(
@@ -339,20 +399,14 @@ def run_serially(
     force: bool = False,
     on_outcome: ProgressCallback | None = None,
 ) -> RunSummary:
-    """Run the pipeline without any orchestrator, one tool after another (tests, benches, no-Prefect use)."""
-    started = time.perf_counter()
-    context.load_snapshot()
-    resumed = _resume_open_batches(context)
-    outcomes = []
-    for ref, entry in refs:
-        outcome = process_ref(ref, context, entry=entry, force=force)
-        outcome = resumed.pop(outcome.ref, outcome) if outcome.status == "unchanged" else outcome
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    outcomes.extend(resumed.values())
-    publish_analyst_copy(context)
-    return summarize(context, outcomes, time.perf_counter() - started)
+    """The pipeline one tool after another, in order: for tests, and runs that must stop at a fatal error."""
+    return run_pipeline(
+        refs,
+        context,
+        force=force,
+        on_outcome=on_outcome,
+        submit=lambda pending: _Done(extract_pending(pending, context)),
+    )
 
 
 def _resume_open_batches(context: IngestContext) -> dict[str, ToolOutcome]:

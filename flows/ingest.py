@@ -6,27 +6,23 @@ failure isolated in its own outcome; ``reprocess`` forces one tool through again
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from capgraph.batch import resume_if_open, run_batch
+from capgraph.batch import run_batch
 from capgraph.pipeline import (
     IngestContext,
     PendingExtraction,
     ProgressCallback,
     RunSummary,
     ToolOutcome,
-    check_all,
     extract_pending,
-    publish_analyst_copy,
-    summarize,
+    run_pipeline,
 )
 from capgraph.settings import Settings
 from capgraph.targets import Target, catalog_entry_for, collect_targets
@@ -52,32 +48,20 @@ def _run(
     """
     logger = get_run_logger()
     logger.info("%s; %d tools", context.extractor_notice, len(targets))
-    started = time.perf_counter()
-    context.load_snapshot()
-    outcomes: list[ToolOutcome] = []
 
     def report(outcome: ToolOutcome) -> None:
-        outcomes.append(outcome)
         if outcome.status == "failed":
             logger.warning("%s failed: %s", outcome.ref, outcome.error)
         if progress is not None:
             progress(outcome)
 
-    resumed = resume_if_open(context, step=_as_task)
-    futures = []
-    for checked in check_all(targets, context, force=force):
-        if isinstance(checked, PendingExtraction):
-            futures.append(extract_tool.submit(checked, context))
-        else:
-            report(resumed.pop(checked.ref, checked))
-    for outcome in resumed.values():
-        report(outcome)
-    for future in as_completed(futures):
-        report(future.result())
-    publish_analyst_copy(context)
-    order = {ref: index for index, (ref, _) in enumerate(targets)}
-    outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
-    summary = summarize(context, outcomes, time.perf_counter() - started)
+    summary = run_pipeline(
+        targets,
+        context,
+        force=force,
+        on_outcome=report,
+        submit=lambda pending: extract_tool.submit(pending, context),
+    )
     logger.info(summary.headline())
     return summary
 
