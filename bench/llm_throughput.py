@@ -7,7 +7,8 @@ ideal (documents x latency / workers; the target is a ratio of at most 1.15) and
 With ``--pipeline`` the documents are files ingested by the whole pipeline instead (check, extract,
 ground, store in a fresh DuckDB warehouse, publish the analyst copy), with ``workers`` as its concurrency.
 
-Run from the repository root:  python bench/llm_throughput.py [--documents N --workers N --latency S] [--pipeline]
+Run from the repository root:
+    python bench/llm_throughput.py [--documents N --workers N --latency S] [--pipeline]
 """
 
 from __future__ import annotations
