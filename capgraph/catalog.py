@@ -228,8 +228,8 @@ def normalise_ref(ref: str, *, base: Path | None = None, cwd: Path | None = None
     base = base if base is not None else cwd
     scheme, _, rest = ref.partition(":")
     rest = rest.strip()
-    if scheme == "installed":
-        return f"installed:{canonical_distribution_name(rest)}"
+    if scheme in ("installed", "pypi"):
+        return f"{scheme}:{canonical_distribution_name(rest)}"
     if scheme != "file":
         return ref
     target = Path(rest).expanduser()
@@ -244,8 +244,8 @@ def normalise_ref(ref: str, *, base: Path | None = None, cwd: Path | None = None
 def _ref_for_catalog(ref: str, *, catalog_folder: Path, cwd: Path) -> str:
     """A ``file:`` ref given relative to ``cwd`` rewritten relative to the catalog's folder."""
     scheme, _, rest = ref.partition(":")
-    if scheme == "installed":
-        return f"installed:{canonical_distribution_name(rest)}"
+    if scheme in ("installed", "pypi"):
+        return f"{scheme}:{canonical_distribution_name(rest)}"
     if scheme != "file" or Path(rest.strip()).expanduser().is_absolute():
         return ref
     target = os.path.normpath(cwd / rest.strip())

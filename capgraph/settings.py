@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
@@ -76,6 +76,46 @@ class Settings(BaseSettings):
         default=24 * 3600.0,
         ge=0,
         description="How long `ingest --batch` waits for a batch; one still running is resumed next run.",
+    )
+
+    # sources
+    http_connect_timeout_seconds: float = Field(default=10.0, gt=0, description="Longest wait to connect.")
+    http_read_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest silence while reading a response before it counts as stalled.",
+    )
+    http_max_attempts: int = Field(
+        default=4, ge=1, le=20, description="Tries per request, the first included."
+    )
+    http_backoff_base_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="First retry waits between half of this and this, doubling per attempt.",
+    )
+    http_backoff_max_seconds: float = Field(default=30.0, gt=0, description="Longest wait between retries.")
+    http_max_retry_after_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest Retry-After honoured by waiting; a longer one fails the fetch as transient.",
+    )
+    http_max_redirects: int = Field(default=5, ge=0, le=20)
+    http_per_host_limit: int = Field(default=4, ge=1, le=64, description="Requests in flight per host.")
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Fetch from private, loopback and link-local addresses (cloud metadata stays refused).",
+    )
+    http_allowed_networks: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description='Networks fetched from even though they are not public, e.g. ["127.0.0.1/32"].',
+    )
+    hf_base_url: str = "https://huggingface.co"
+    github_api_url: str = "https://api.github.com"
+    github_token: SecretStr | None = None
+    pypi_base_url: str = "https://pypi.org"
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    openrouter_listing_ttl_seconds: float = Field(
+        default=300.0, ge=0, description="How long one fetched OpenRouter model listing serves every ref."
     )
 
     schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")

@@ -26,7 +26,7 @@ from sources.base import Source, split_ref
 from sources.text import MARKDOWN, PLAIN, RST, build_document, condense, outline, sniff_media_type
 
 _LEADING_NAME = re.compile(r"\s*[A-Z0-9][A-Z0-9._-]*", re.IGNORECASE)
-_VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _UNSET = {"", "UNKNOWN", "NONE"}
 _KNOWN_MEDIA_TYPES = {MARKDOWN, RST, PLAIN}
 
@@ -88,7 +88,7 @@ class InstalledSource(Source):
     def fetch(self, ref: str) -> FetchResult:
         _, raw_name = split_ref(ref)
         raw_name = raw_name.strip()
-        if not _VALID_NAME.match(raw_name):
+        if not VALID_NAME.match(raw_name):
             raise SourceError(
                 "is not a valid distribution name",
                 subject=ref,
@@ -130,7 +130,7 @@ class InstalledSource(Source):
         fields = found.fields
         version = _field(fields, "Version") or "unknown"
         summary = _field(fields, "Summary")
-        license_name, pricing = _license_and_pricing(fields)
+        license_name, pricing = license_and_pricing(fields)
         text, media_type, document_metadata = _long_description(fields, tool_id)
         if summary is None:
             summary = outline(text, media_type).first_paragraph
@@ -139,7 +139,7 @@ class InstalledSource(Source):
             name=condense(_field(fields, "Name") or name, 200),
             kind="Package",
             summary=condense(summary, 1000) if summary else None,
-            homepage=_homepage(fields),
+            homepage=homepage_of(fields),
             license=license_name,
             version=condense(version, 100),
             pricing=pricing,
@@ -187,7 +187,7 @@ def _long_description(fields: Message, subject: str) -> tuple[str, str, dict[str
     if text.strip().upper() in _UNSET:
         text = ""
     if text.strip():
-        return text, _media_type(fields.get("Description-Content-Type"), text), {}
+        return text, declared_media_type(fields.get("Description-Content-Type"), text), {}
     summary = _field(fields, "Summary")
     if summary is None:
         raise SourceError(
@@ -213,7 +213,7 @@ def _unfold_description_header(header: object) -> str:
     return "\n".join(unfolded)
 
 
-def _media_type(declared: object, text: str) -> str:
+def declared_media_type(declared: object, text: str) -> str:
     """The declared Description-Content-Type, or a sniffed one: many packages declare none, and plain
     text is as common as the reStructuredText the spec assumes by default."""
     if isinstance(declared, str):
@@ -223,7 +223,7 @@ def _media_type(declared: object, text: str) -> str:
     return sniff_media_type(text)
 
 
-def _homepage(fields: Message) -> str | None:
+def homepage_of(fields: Message) -> str | None:
     home_page = _field(fields, "Home-page")
     if home_page is not None:
         return condense(home_page, 2000)
@@ -238,25 +238,25 @@ def _homepage(fields: Message) -> str | None:
     return None
 
 
-def _license_and_pricing(fields: Message) -> tuple[str | None, Pricing]:
+def license_and_pricing(fields: Message) -> tuple[str | None, Pricing]:
     """The license as stated (expression, License field or OSI classifiers) and whether it makes the
     package free; anything not recognisably open source stays ``unknown``, never guessed."""
     classifiers = [str(value) for value in fields.get_all("Classifier") or []]
     osi_names = [c.removeprefix(_OSI_CLASSIFIER) for c in classifiers if c.startswith(_OSI_CLASSIFIER)]
     expression = _field(fields, "License-Expression")
     if expression is not None:
-        return condense(expression, 200), "free" if _is_open_expression(expression) else "unknown"
+        return condense(expression, 200), "free" if is_open_expression(expression) else "unknown"
     legacy = _field(fields, "License")
     # Some packages paste the whole license text into License; that is no name to show.
     if legacy is not None and "\n" not in legacy and len(legacy) <= 200:
-        is_open = bool(osi_names) or _is_open_expression(legacy) or bool(_OPEN_SOURCE_WORDS.search(legacy))
+        is_open = bool(osi_names) or is_open_expression(legacy) or bool(_OPEN_SOURCE_WORDS.search(legacy))
         return legacy, "free" if is_open else "unknown"
     if osi_names:
         return condense(", ".join(osi_names), 200), "free"
     return None, "unknown"
 
 
-def _is_open_expression(expression: str) -> bool:
+def is_open_expression(expression: str) -> bool:
     """True when every license an SPDX expression names is open source (exceptions aside)."""
     try:
         canonical = str(canonicalize_license_expression(expression))

@@ -6,20 +6,41 @@ from capgraph.settings import Settings
 from schemas import FetchResult, UnknownRefError
 from sources.base import Source, split_ref
 from sources.file import FileSource
+from sources.github import GitHubSource
+from sources.hf import HuggingFaceSource
+from sources.http import HttpCache, HttpClient
 from sources.installed import InstalledSource
+from sources.openrouter import OpenRouterSource
+from sources.pypi import PyPISource
+from sources.web import WebSource
 
 
 class SourceRegistry:
-    def __init__(self, sources: list[Source]) -> None:
+    def __init__(self, sources: list[Source], *, http_client: HttpClient | None = None) -> None:
         self._by_scheme = {source.scheme: source for source in sources}
+        self._http_client = http_client
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SourceRegistry:
+    def from_settings(cls, settings: Settings, cache: HttpCache | None = None) -> SourceRegistry:
+        """Every source, the remote ones sharing one HTTP client (so per-host limits hold across them)
+        and ``cache`` for conditional requests."""
+        client = HttpClient.from_settings(settings, cache=cache)
         return cls(
             [
                 InstalledSource(),
                 FileSource(max_bytes=settings.max_document_bytes),
-            ]
+                HuggingFaceSource(client, base_url=settings.hf_base_url, kind="model"),
+                HuggingFaceSource(client, base_url=settings.hf_base_url, kind="dataset"),
+                GitHubSource(client, api_url=settings.github_api_url, token=settings.github_token),
+                PyPISource(client, base_url=settings.pypi_base_url),
+                OpenRouterSource(
+                    client,
+                    base_url=settings.openrouter_base_url,
+                    listing_ttl_seconds=settings.openrouter_listing_ttl_seconds,
+                ),
+                WebSource(client),
+            ],
+            http_client=client,
         )
 
     @property
@@ -39,3 +60,8 @@ class SourceRegistry:
     def fetch(self, ref: str) -> FetchResult:
         self.check(ref)
         return self._by_scheme[split_ref(ref)[0]].fetch(ref)
+
+    def close(self) -> None:
+        """Close the shared HTTP client's connections (the registry may not fetch afterwards)."""
+        if self._http_client is not None:
+            self._http_client.close()

@@ -124,6 +124,7 @@ def test_entry_is_strict():
     ("written", "normalised"),
     [
         ("installed:Jinja2", "installed:jinja2"),
+        ("pypi:Pydantic_Settings", "pypi:pydantic-settings"),
         ("file:./docs/../docs/a.md", "file:docs/a.md"),
         ("hf:Org/Model", "hf:Org/Model"),
     ],

@@ -1,0 +1,42 @@
+"""Test settings and clients: loopback allowed (nothing else private), tiny timeouts and backoff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from capgraph.settings import Settings
+from sources.http import HttpCache, HttpClient, HttpOptions, Resolver, system_resolver
+
+LOOPBACK_ONLY = ["127.0.0.1/32"]
+
+
+def make_settings(base_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "hf_base_url": base_url,
+        "github_api_url": base_url,
+        "pypi_base_url": base_url,
+        "openrouter_base_url": f"{base_url}/api/v1",
+        "http_allowed_networks": LOOPBACK_ONLY,
+        "http_connect_timeout_seconds": 1.0,
+        "http_read_timeout_seconds": 1.0,
+        "http_max_attempts": 3,
+        "http_backoff_base_seconds": 0.001,
+        "http_backoff_max_seconds": 0.01,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+def make_client(
+    base_url: str = "http://127.0.0.1",
+    *,
+    cache: HttpCache | None = None,
+    resolver: Resolver = system_resolver,
+    sleeps: list[float] | None = None,
+    **overrides: Any,
+) -> HttpClient:
+    """A client from test settings; ``sleeps``, when given, records retry waits instead of sleeping."""
+    options = HttpOptions.from_settings(make_settings(base_url, **overrides))
+    if sleeps is None:
+        return HttpClient(options, cache=cache, resolver=resolver)
+    return HttpClient(options, cache=cache, resolver=resolver, sleep=sleeps.append)
