@@ -154,6 +154,34 @@ def reprocess(
 
 
 @app.command()
+def discover(
+    source: Annotated[str, typer.Argument(help="hf, github or openrouter")],
+    catalog: Annotated[
+        Path, typer.Option(help="The catalog file to add refs to (created if missing).")
+    ] = Path("catalog.toml"),
+    top: Annotated[int | None, typer.Option(help="How many of the most popular to add.")] = None,
+    kind: Annotated[str, typer.Option(help="hf only: model or dataset.")] = "model",
+    topic: Annotated[str | None, typer.Option(help="github only: the repository topic.")] = None,
+) -> None:
+    """Add the most popular tools of a source to a catalog, so scheduled runs track them."""
+    with _clear_errors():
+        from capgraph.discovery import discover_refs
+
+        settings = _settings(None)
+        refs = discover_refs(settings, source, top=top, kind=kind, topic=topic)
+        from capgraph.catalog import add_to_catalog
+
+        added = add_to_catalog(catalog, refs)
+        _stdout().print(
+            f"{source}: found {len(refs)}, added {len(added)} to {catalog} "
+            f"({len(refs) - len(added)} already there)",
+            highlight=False,
+        )
+        for entry in added:
+            _stdout().print(f"  + {entry.ref}", highlight=False)
+
+
+@app.command()
 def tools(db: DbOption = None, live: LiveOption = False) -> None:
     """List stored tools: id, name, kind, capabilities, last run."""
     with _clear_errors():

@@ -1,0 +1,37 @@
+"""`capgraph discover`: which source listing to ask, with which arguments, checked before any request."""
+
+from __future__ import annotations
+
+from capgraph.settings import Settings
+from schemas import CapgraphError
+
+DEFAULT_TOP = 20
+
+
+def discover_refs(
+    settings: Settings, source: str, *, top: int | None, kind: str = "model", topic: str | None = None
+) -> list[str]:
+    """The most popular refs of ``source`` (hf, github, openrouter), most popular first."""
+    # Imported here: the HTTP stack is only needed when discovering.
+    from sources.discover import discover_github, discover_hf, discover_openrouter
+    from sources.http import HttpClient
+
+    if source not in ("hf", "github", "openrouter"):
+        raise CapgraphError(
+            f"unknown source {source!r}", subject="discover", hint="use hf, github or openrouter"
+        )
+    if source == "hf" and kind not in ("model", "dataset"):
+        raise CapgraphError(
+            f"unknown kind {kind!r}", subject="discover hf", hint="use --kind model or dataset"
+        )
+    if source == "github" and not topic:
+        raise CapgraphError("needs a topic", subject="discover github", hint="e.g. --topic vector-database")
+    client = HttpClient.from_settings(settings)
+    try:
+        if source == "hf":
+            return discover_hf(client, settings, kind, top or DEFAULT_TOP)  # type: ignore[arg-type]
+        if source == "github":
+            return discover_github(client, settings, topic or "", top or DEFAULT_TOP)
+        return discover_openrouter(client, settings, top)
+    finally:
+        client.close()
