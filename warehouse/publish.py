@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.attachment import alias_for, sql_string
+from warehouse.attachment import alias_for
+from warehouse.host import sql_string
 
 
 def wal_path(database: Path) -> Path:

@@ -15,35 +15,82 @@ from warehouse.publish import publish_copy
 from warehouse.read_session import ReadSession
 from warehouse.write_session import WriteSession
 
+DEFAULT_RELEASE_AFTER_SECONDS = 0.5
+"""Long enough to span the gap between two tools' writes with a fast extractor, short enough that
+another process waiting for the file (lock timeout 10 s by default) barely notices."""
+
 
 class Warehouse:
-    """One warehouse file. Cheap to create; holds the file only while a session is open.
+    """One warehouse file. Cheap to create; holds the file only while sessions use it.
+
+    After the last write session closes the file stays open for ``release_after_seconds`` (default
+    0.5 s), so back-to-back writes share one open and one checkpoint; then it is released, dropping
+    the OS lock, unless another session has opened. ``release()`` lets go at once.
 
     Safe to share between threads: writers of this process take turns, readers run alongside them.
     """
 
-    def __init__(self, path: Path, *, lock_timeout_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout_seconds: float = 10.0,
+        release_after_seconds: float = DEFAULT_RELEASE_AFTER_SECONDS,
+    ) -> None:
         if lock_timeout_seconds < 0:
             raise CapgraphError(
                 f"lock timeout must be 0 or more seconds, not {lock_timeout_seconds}",
                 subject=str(path),
                 hint="set CAPGRAPH_LOCK_TIMEOUT_SECONDS to a positive number",
             )
+        if release_after_seconds < 0:
+            raise CapgraphError(
+                f"release delay must be 0 or more seconds, not {release_after_seconds}",
+                subject=str(path),
+                hint="use 0 to release the file as soon as each write session closes",
+            )
         self.path = Path(path)
         self.lock_timeout_seconds = lock_timeout_seconds
+        self.release_after_seconds = release_after_seconds
         self._file = attached_file(self.path)
+
+    @property
+    def holds_file(self) -> bool:
+        """Whether this process has the file open (and so locked) right now, in a session or between two."""
+        return self._file.is_attached
+
+    def release(self) -> None:
+        """Let go of the file now rather than ``release_after_seconds`` after the last write session.
+
+        Call it when a run ends. If sessions of this process are still open, the file is let go as soon
+        as the last of them closes.
+        """
+        try:
+            self._file.release()
+        except duckdb.Error as error:
+            raise CapgraphError(
+                f"releasing the warehouse file failed: {first_line(error)}",
+                subject=str(self.path),
+                hint="check the disk; what was written is kept in the .wal file beside it",
+            ) from error
 
     @contextmanager
     def writer(self) -> Iterator[WriteSession]:
-        """A write session: the file is open read-write only inside the with-block, migrated on open.
+        """A write session: the file is open read-write, migrated on open, and released
+        ``release_after_seconds`` after the block unless another session opens by then.
 
         Threads of this process take turns; when another process holds the file, retries until
         ``lock_timeout_seconds`` and then raises ``schemas.WarehouseBusyError`` naming the holder.
         """
         with self._file.exclusive():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._file.session("read_write", timeout_seconds=self.lock_timeout_seconds) as connection:
-                yield WriteSession(connection, self.path, alias=self._file.alias)
+            with self._file.session(
+                "read_write",
+                timeout_seconds=self.lock_timeout_seconds,
+                release_after_seconds=self.release_after_seconds,
+            ) as connection:
+                known = self._file.known_rows(connection)
+                yield WriteSession(connection, self.path, alias=self._file.alias, known=known)
 
     @contextmanager
     def reader(self) -> Iterator[ReadSession]:
@@ -75,7 +122,11 @@ class Warehouse:
         target.parent.mkdir(parents=True, exist_ok=True)
         with (
             self._file.exclusive(),
-            self._file.session("read_write", timeout_seconds=self.lock_timeout_seconds) as connection,
+            self._file.session(
+                "read_write",
+                timeout_seconds=self.lock_timeout_seconds,
+                release_after_seconds=self.release_after_seconds,
+            ) as connection,
         ):
             try:
                 publish_copy(connection, self._file.alias, target.resolve())

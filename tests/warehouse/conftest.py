@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,12 @@ from warehouse import Warehouse
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
-    return Warehouse(tmp_path / "capgraph.duckdb", lock_timeout_seconds=2.0)
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    """The default release delay, as the pipeline has it: tests that hand the file to another process
+    release it first."""
+    handle = Warehouse(tmp_path / "capgraph.duckdb", lock_timeout_seconds=2.0)
+    yield handle
+    handle.release()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ connection.close()
 def created(warehouse: Warehouse) -> Warehouse:
     with warehouse.writer() as session:
         session.upsert_tool(builders.tool())
+    warehouse.release()
     return warehouse
 
 
@@ -108,7 +109,8 @@ def test_writers_in_many_threads_take_turns_and_all_land(created: Warehouse) -> 
         assert len(session.tool_ids()) == 13
         _, rows = session.query("SELECT count(*) FROM signals")
     assert rows == [(12,)]
-    # Queued writers were handed the open file, but once all are done it is released.
+    # Queued writers were handed the open file; once all are done, release() lets go of it.
+    created.release()
     assert run_python(COUNT_TOOLS, str(created.path), "read_write").strip() == "13"
 
 
@@ -184,6 +186,8 @@ def test_nesting_sessions_that_would_deadlock_fails_at_once(created: Warehouse) 
         created.writer(),
     ):
         pass
+    # Released, so the reader attaches the file read-only: a writer inside it could never upgrade it.
+    created.release()
     with created.reader(), pytest.raises(CapgraphError, match="close the reader first"), created.writer():
         pass
     with created.writer() as session, created.reader() as reader:

@@ -94,6 +94,7 @@ def test_a_reader_refuses_an_old_file_and_says_how_to_upgrade(tmp_path: Path) ->
 def test_a_file_from_a_newer_capgraph_is_refused(warehouse: Warehouse) -> None:
     with warehouse.writer():
         pass
+    warehouse.release()
     run_python(
         RUN_SQL, str(warehouse.path), "INSERT INTO schema_version VALUES (99, 'from the future', now())"
     )
