@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from capgraph.catalog import CatalogEntry
+from capgraph.http_cache import WarehouseHttpCache
 from capgraph.ledger import RunLedger, ToolCallHooks
 from capgraph.settings import Settings
 from extractors.base import Extractor
@@ -111,10 +112,11 @@ class IngestContext:
     @classmethod
     def create(cls, settings: Settings, *, extractor: Extractor | None = None) -> IngestContext:
         chosen, notice = (extractor, f"extractor: {extractor.name}") if extractor else resolve(settings)
+        warehouse = Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds)
         return cls(
             settings=settings,
-            warehouse=Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds),
-            sources=SourceRegistry.from_settings(settings),
+            warehouse=warehouse,
+            sources=SourceRegistry.from_settings(settings, cache=WarehouseHttpCache(warehouse)),
             extractor=chosen,
             extractor_notice=notice,
             ledger=RunLedger(max_cost_usd=settings.max_cost_usd),

@@ -1,12 +1,22 @@
 """The DuckDB warehouse: the only package that talks to DuckDB. See docs/warehouse.md for the schema."""
 
 from warehouse.read_session import ReadSession
-from warehouse.rows import BatchRow, CostRow, ExtractionKey, RunRow, StoredFetch, StoredState, ToolRow
+from warehouse.rows import (
+    BatchRow,
+    CachedHttpRow,
+    CostRow,
+    ExtractionKey,
+    RunRow,
+    StoredFetch,
+    StoredState,
+    ToolRow,
+)
 from warehouse.warehouse import Warehouse
 from warehouse.write_session import WriteSession
 
 __all__ = [
     "BatchRow",
+    "CachedHttpRow",
     "CostRow",
     "ExtractionKey",
     "ReadSession",

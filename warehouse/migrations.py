@@ -242,10 +242,22 @@ LEFT JOIN signal_columns AS sc ON sc.tool_id = t.id
 LEFT JOIN document_counts AS dc ON dc.tool_id = t.id;
 """
 
+_HTTP_CACHE = """
+CREATE TABLE http_cache (
+    url VARCHAR PRIMARY KEY,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    content_type VARCHAR NOT NULL,
+    body VARCHAR NOT NULL,
+    stored_at TIMESTAMPTZ NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tools, documents, extraction runs, capabilities, evidence, signals", _CORE_TABLES),
     Migration(2, "API call ledger and message batches", _LEDGER_AND_BATCHES),
     Migration(3, "analyst views latest_capabilities and tool_summary", _ANALYST_VIEWS),
+    Migration(4, "HTTP validators and bodies for conditional requests", _HTTP_CACHE),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

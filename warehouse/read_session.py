@@ -24,7 +24,16 @@ from schemas import (
     ToolProfile,
 )
 from warehouse.duck_errors import first_line
-from warehouse.rows import BatchRow, CostGrouping, CostRow, ExtractionKey, RunRow, StoredState, ToolRow
+from warehouse.rows import (
+    BatchRow,
+    CachedHttpRow,
+    CostGrouping,
+    CostRow,
+    ExtractionKey,
+    RunRow,
+    StoredState,
+    ToolRow,
+)
 from warehouse.sql_guard import READ_ONLY_HINT, single_select
 from warehouse.values import as_utc, maybe_utc, plain_decimal
 
@@ -167,6 +176,15 @@ class ReadSession:
             current_run=run,
             document_origin=document_origin,
         )
+
+    def cached_http(self, url: str) -> CachedHttpRow | None:
+        """The body and validators last stored for ``url``, if any."""
+        row = self._connection.execute(
+            "SELECT etag, last_modified, content_type, body FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return None
+        return CachedHttpRow(url=url, etag=row[0], last_modified=row[1], content_type=row[2], text=row[3])
 
     def capability_count(self, tool_id: str) -> int:
         """How many current records the tool has (0 for an unknown tool)."""

@@ -108,3 +108,14 @@ class BatchRow:
     finished_at: datetime | None
     items: dict[str, str] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)  # custom_id -> sha256 of the document sent
+
+
+@dataclass(frozen=True)
+class CachedHttpRow:
+    """A fetched body with the validators its server gave, for the next conditional request."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_type: str
+    text: str

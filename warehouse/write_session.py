@@ -38,7 +38,7 @@ from warehouse.known_rows import (
     ToolValues,
 )
 from warehouse.read_session import ReadSession
-from warehouse.rows import FINISHED_BATCH_STATUSES, StoredFetch
+from warehouse.rows import FINISHED_BATCH_STATUSES, CachedHttpRow, StoredFetch
 from warehouse.values import as_utc, same_signal_value
 
 _CAPABILITY_COLUMNS = [
@@ -217,6 +217,17 @@ class WriteSession(ReadSession):
                 "no such batch in the warehouse",
                 subject=batch_id,
                 hint="open_batches() lists the unfinished ones",
+            )
+
+    def store_http(self, row: CachedHttpRow) -> None:
+        """Keep ``row`` as the latest body and validators of its URL (one row per URL)."""
+        with self._transaction(row.url, "storing the HTTP cache entry"):
+            self._connection.execute(
+                """
+                INSERT OR REPLACE INTO http_cache (url, etag, last_modified, content_type, body, stored_at)
+                VALUES (?, ?, ?, ?, ?, now())
+                """,
+                [row.url, row.etag, row.last_modified, row.content_type, row.text],
             )
 
     # -- helpers -----------------------------------------------------------------------------------
