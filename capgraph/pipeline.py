@@ -112,7 +112,11 @@ class IngestContext:
     @classmethod
     def create(cls, settings: Settings, *, extractor: Extractor | None = None) -> IngestContext:
         chosen, notice = (extractor, f"extractor: {extractor.name}") if extractor else resolve(settings)
-        warehouse = Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds)
+        warehouse = Warehouse(
+            settings.db,
+            lock_timeout_seconds=settings.lock_timeout_seconds,
+            release_after_seconds=settings.warehouse_release_after_seconds,
+        )
         return cls(
             settings=settings,
             warehouse=warehouse,
