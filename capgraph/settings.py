@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     )
     lock_timeout_seconds: float = Field(default=10.0, ge=0, description="How long a writer waits for a lock.")
     warehouse_release_after_seconds: float = Field(
-        default=0.5, ge=0, description="How long ingestion keeps the file after its last write, for the next one."
+        default=0.5, ge=0, description="How long ingestion keeps the file after a write, for the next one."
     )
 
     extractor: Literal["auto", "heuristic", "anthropic"] = "auto"
