@@ -8,6 +8,7 @@ the command could not do its whole job.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,7 +49,11 @@ def _settings(db: Path | None, **overrides: Any) -> Settings:
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=False)
+    console = Console(soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped or logged output (cron, make) would be cut at 80 columns: tool ids must stay whole.
+        console.width = 200
+    return console
 
 
 def _stderr() -> Console:
