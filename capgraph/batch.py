@@ -18,15 +18,14 @@ from typing import Any
 from capgraph.catalog import CatalogEntry
 from capgraph.ledger import ToolCallHooks
 from capgraph.pipeline import (
+    ExtractAll,
     IngestContext,
     PendingExtraction,
     RunSummary,
     ToolOutcome,
-    check_all,
     extract_pending,
-    publish_analyst_copy,
+    run_pipeline,
     store_extraction,
-    summarize,
 )
 from extractors.anthropic import AnthropicExtractor
 from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
@@ -152,7 +151,7 @@ def _store_one(
     return store_extraction(pending, context, None, error, hooks.calls, started_at)
 
 
-def resume_if_open(context: IngestContext, *, step: StepRunner = direct) -> dict[str, ToolOutcome]:
+def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
     """Settle batches an interrupted run left in flight before anything is sent again (never pay twice).
 
     Only runs that use the anthropic extractor can; their tools then count as unchanged in this run's
@@ -160,13 +159,12 @@ def resume_if_open(context: IngestContext, *, step: StepRunner = direct) -> dict
     """
     if context.extractor.name != "anthropic":
         return {}
-    resumed = {outcome.ref: outcome for outcome in step(resume_batches, context)}
+    resumed = {
+        outcome.ref: outcome
+        for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
+    }
     context.load_snapshot()
     return resumed
-
-
-def resume_batches(context: IngestContext) -> list[ToolOutcome]:
-    return resume_open_batches(context, batch_client_for(context), wait_policy(context))
 
 
 def submit_batch(
@@ -181,6 +179,20 @@ def settle_batch(
     return settle(batch_id, by_id, context, batch_client_for(context), wait_policy(context))
 
 
+def in_one_batch(context: IngestContext, *, step: StepRunner = direct) -> ExtractAll:
+    """Extract every changed tool through one new message batch (half price, slower)."""
+
+    def extract_all(pending: Sequence[PendingExtraction]) -> list[ToolOutcome]:
+        if context.ledger.exhausted:
+            return [
+                ToolOutcome(item.ref, "skipped", error=context.ledger.exhausted_message()) for item in pending
+            ]
+        batch_id, by_id = step(submit_batch, list(pending), context)
+        return step(settle_batch, batch_id, by_id, context)
+
+    return extract_all
+
+
 def run_batch(
     targets: Sequence[tuple[str, CatalogEntry | None]],
     context: IngestContext,
@@ -191,31 +203,9 @@ def run_batch(
 ) -> RunSummary:
     """Resume what an interrupted run left open, then send every changed tool in one new batch."""
     batch_client_for(context)  # fail fast, before any work, when the extractor cannot batch
-    started = time.perf_counter()
-    context.load_snapshot()
-    resumed = resume_if_open(context, step=step)
-    outcomes: list[ToolOutcome] = []
-    pending: list[PendingExtraction] = []
-    for checked in check_all(targets, context, force=force):
-        if isinstance(checked, PendingExtraction):
-            pending.append(checked)
-        else:
-            outcomes.append(resumed.pop(checked.ref, checked))
-    outcomes.extend(resumed.values())
-    if pending and context.ledger.exhausted:
-        outcomes.extend(
-            ToolOutcome(item.ref, "skipped", error=context.ledger.exhausted_message()) for item in pending
-        )
-    elif pending:
-        batch_id, by_id = step(submit_batch, pending, context)
-        outcomes.extend(step(settle_batch, batch_id, by_id, context))
-    if on_outcome is not None:
-        for outcome in outcomes:
-            on_outcome(outcome)
-    publish_analyst_copy(context)
-    order = {ref: index for index, (ref, _) in enumerate(targets)}
-    outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
-    return summarize(context, outcomes, time.perf_counter() - started)
+    return run_pipeline(
+        targets, context, force=force, on_outcome=on_outcome, extract_all=in_one_batch(context, step=step)
+    )
 
 
 def resume_open_batches(context: IngestContext, client: BatchClient, policy: WaitPolicy) -> list[ToolOutcome]:

@@ -11,12 +11,12 @@ import threading
 import time
 import uuid
 from _thread import LockType
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal
 
 from capgraph.catalog import CatalogEntry
 from capgraph.http_cache import WarehouseHttpCache
@@ -341,20 +341,26 @@ def publish_analyst_copy(context: IngestContext) -> None:
 ProgressCallback = Callable[[ToolOutcome], None]
 
 
-class OutcomeFuture(Protocol):
-    def result(self) -> ToolOutcome: ...
+ExtractAll = Callable[[Sequence[PendingExtraction]], Iterable[ToolOutcome]]
+"""Extracts the tools a run found changed, yielding their outcomes: on a thread pool, one after
+another, as Prefect tasks, or as one message batch."""
 
 
-Submit = Callable[[PendingExtraction], OutcomeFuture]
-"""Starts one tool's extraction somewhere (a thread pool, a Prefect task) and returns its future."""
+def on_thread_pool(context: IngestContext) -> ExtractAll:
+    """Extract on ``settings.concurrency`` threads (LLM calls spend their time waiting on the network)."""
+
+    def extract_all(pending: Sequence[PendingExtraction]) -> Iterator[ToolOutcome]:
+        with ThreadPoolExecutor(
+            max_workers=context.settings.concurrency, thread_name_prefix="extract"
+        ) as pool:
+            yield from pool.map(lambda item: extract_pending(item, context), pending)
+
+    return extract_all
 
 
-@dataclass(frozen=True)
-class _Done:
-    outcome: ToolOutcome
-
-    def result(self) -> ToolOutcome:
-        return self.outcome
+def one_after_another(context: IngestContext) -> ExtractAll:
+    """Extract in order, so a fatal error stops the run before the next tool starts."""
+    return lambda pending: (extract_pending(item, context) for item in pending)
 
 
 def run_pipeline(
@@ -363,12 +369,12 @@ def run_pipeline(
     *,
     force: bool = False,
     on_outcome: ProgressCallback | None = None,
-    submit: Submit | None = None,
+    extract_all: ExtractAll | None = None,
 ) -> RunSummary:
     """One run: resume open batches, check every tool, extract the changed ones, publish the analyst copy.
 
-    Extractions go to ``submit`` (flows pass a Prefect task's ``submit``); by default they run on a thread
-    pool of ``settings.concurrency`` workers. Outcomes come back in the order of ``refs``.
+    ``extract_all`` decides how the changed tools are extracted (default: ``on_thread_pool``). Outcomes
+    come back in the order of ``refs``.
     """
     started = time.perf_counter()
     context.load_snapshot()
@@ -380,18 +386,17 @@ def run_pipeline(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="extract") as pool:
-        start = submit or (lambda pending: pool.submit(extract_pending, pending, context))
-        futures = []
-        for checked in check_all(refs, context, force=force):
-            if isinstance(checked, PendingExtraction):
-                futures.append(start(checked))
-            else:
-                report(resumed.pop(checked.ref, checked))
-        for outcome in resumed.values():
+    pending: list[PendingExtraction] = []
+    for checked in check_all(refs, context, force=force):
+        if isinstance(checked, PendingExtraction):
+            pending.append(checked)
+        else:
+            report(resumed.pop(checked.ref, checked))
+    for outcome in resumed.values():
+        report(outcome)
+    if pending:
+        for outcome in (extract_all or on_thread_pool(context))(pending):
             report(outcome)
-        for future in futures:
-            report(future.result())
     publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(refs)}
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
@@ -407,11 +412,7 @@ def run_serially(
 ) -> RunSummary:
     """The pipeline one tool after another, in order: for tests, and runs that must stop at a fatal error."""
     return run_pipeline(
-        refs,
-        context,
-        force=force,
-        on_outcome=on_outcome,
-        submit=lambda pending: _Done(extract_pending(pending, context)),
+        refs, context, force=force, on_outcome=on_outcome, extract_all=one_after_another(context)
     )
 
 

@@ -6,7 +6,7 @@ failure isolated in its own outcome; ``reprocess`` forces one tool through again
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +60,17 @@ def _run(
         context,
         force=force,
         on_outcome=report,
-        submit=lambda pending: extract_tool.submit(pending, context),
+        extract_all=lambda pending: _as_tasks(pending, context),
     )
     logger.info(summary.headline())
     return summary
+
+
+def _as_tasks(pending: Sequence[PendingExtraction], context: IngestContext) -> Iterator[ToolOutcome]:
+    """Every changed tool's extraction as its own Prefect task, all submitted before any is awaited."""
+    futures = [extract_tool.submit(item, context) for item in pending]
+    for future in futures:
+        yield future.result()
 
 
 def _as_task(function: Callable[..., Any], *args: Any) -> Any:
