@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from capgraph import views
@@ -57,7 +58,8 @@ def _stdout() -> Console:
 
 
 def _stderr() -> Console:
-    return Console(stderr=True)
+    # soft_wrap: an error stays one line in logs instead of being broken at 80 columns.
+    return Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
@@ -67,6 +69,16 @@ def _clear_errors() -> Iterator[None]:
         yield
     except CapgraphError as error:
         _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        for problem in error.errors():
+            name = "CAPGRAPH_" + "_".join(str(part) for part in problem["loc"]).upper()
+            given = problem.get("input")
+            _stderr().print(
+                f"[red]error:[/red] setting {name}={given!s}: {problem['msg']}", highlight=False, markup=True
+            )
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -97,9 +109,9 @@ def ingest(
     batch: Annotated[
         bool, typer.Option("--batch", help="Send changed tools through the Message Batches API (half price).")
     ] = False,
-    concurrency: Annotated[int | None, typer.Option(help="Tools processed at once.")] = None,
+    concurrency: Annotated[int | None, typer.Option(min=1, help="Tools processed at once.")] = None,
     max_cost: Annotated[
-        float | None, typer.Option("--max-cost", help="Stop paid calls at this many USD.")
+        float | None, typer.Option("--max-cost", min=0.0, help="Stop paid calls at this many USD.")
     ] = None,
     db: DbOption = None,
 ) -> None:

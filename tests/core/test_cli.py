@@ -139,3 +139,11 @@ def test_costs_with_no_paid_calls_says_so(settings: Settings, stored: dict[str, 
     result = invoke(settings, "costs")
     assert result.exit_code == 0, result.output
     assert "no API calls recorded (by run)" in result.stdout
+
+
+def test_an_invalid_setting_is_one_line_naming_the_variable(settings: Settings, stored: dict) -> None:
+    result = CliRunner(env={"CAPGRAPH_CONCURRENCY": "0"}).invoke(app, ["tools", "--db", str(settings.db)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: setting CAPGRAPH_CONCURRENCY=0: Input should be greater than or equal to 1"
+    ]
