@@ -7,9 +7,11 @@ from warehouse.rows import (
     CostRow,
     ExtractionKey,
     RunRow,
+    ScoreInputRow,
     StoredFetch,
     StoredState,
     ToolRow,
+    ToolScoreRow,
 )
 from warehouse.warehouse import Warehouse
 from warehouse.write_session import WriteSession
@@ -21,9 +23,11 @@ __all__ = [
     "ExtractionKey",
     "ReadSession",
     "RunRow",
+    "ScoreInputRow",
     "StoredFetch",
     "StoredState",
     "ToolRow",
+    "ToolScoreRow",
     "Warehouse",
     "WriteSession",
 ]

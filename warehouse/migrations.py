@@ -253,11 +253,144 @@ CREATE TABLE http_cache (
 );
 """
 
+_SCORE_VIEWS = """
+-- Formula 'scores-v1'. A later formula replaces both views in a new migration and changes the
+-- version string, so a stored score always says which formula produced it.
+CREATE OR REPLACE VIEW score_inputs AS
+WITH latest_popularity AS (
+    SELECT s.tool_id, s.name, s.value, s.source, s.observed_at
+    FROM signals AS s
+    JOIN tools AS t ON t.id = s.tool_id
+    WHERE s.name IN ('downloads', 'stars', 'likes', 'dependents', 'forks')
+    QUALIFY row_number() OVER (
+        PARTITION BY s.tool_id, s.name ORDER BY s.observed_at DESC, s.recorded_at DESC) = 1
+),
+current_records AS (
+    SELECT
+        cur.tool_id,
+        cur.run_id,
+        cur.made_current_at,
+        count(*) AS records,
+        count(*) FILTER (WHERE c.grounded) AS grounded,
+        count(*) FILTER (WHERE lower(trim(c.unique_text)) NOT IN ('not stated', ''))
+            + count(*) FILTER (WHERE lower(trim(c.vs_alternatives)) NOT IN ('not stated', ''))
+            AS stated_fields
+    FROM current_extractions AS cur
+    JOIN tools AS t ON t.id = cur.tool_id
+    JOIN capabilities AS c ON c.run_id = cur.run_id
+    GROUP BY cur.tool_id, cur.run_id, cur.made_current_at
+),
+latest_document AS (
+    SELECT tool_id, origin, fetched_at
+    FROM documents
+    QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY fetched_at DESC, sha256) = 1
+)
+-- A NaN or infinite latest reading says nothing about popularity, so it counts as absent.
+SELECT tool_id, name AS input, value, source, observed_at, 'scores-v1' AS formula_version
+FROM latest_popularity
+WHERE isfinite(value)
+UNION ALL
+SELECT tool_id, 'grounded_share', grounded / records, 'run:' || run_id, made_current_at, 'scores-v1'
+FROM current_records
+UNION ALL
+-- Each record has two fields that may be 'not stated': the share is over both.
+SELECT tool_id, 'stated_share', stated_fields / (2 * records), 'run:' || run_id, made_current_at, 'scores-v1'
+FROM current_records
+UNION ALL
+-- The last two only feed quality, which needs current records; without them they would be inputs
+-- of nothing and inflate inputs_used.
+SELECT
+    t.id,
+    'license_known',
+    CASE WHEN lower(trim(coalesce(t.license, ''))) IN ('', 'unknown', 'noassertion') THEN 0.0 ELSE 1.0 END,
+    'tools.license',
+    t.updated_at,
+    'scores-v1'
+FROM tools AS t
+JOIN current_records AS cr ON cr.tool_id = t.id
+UNION ALL
+SELECT
+    d.tool_id,
+    'days_since_fetch',
+    (epoch(now()) - epoch(d.fetched_at)) / 86400.0,
+    d.origin,
+    d.fetched_at,
+    'scores-v1'
+FROM latest_document AS d
+JOIN current_records AS cr ON cr.tool_id = d.tool_id;
+
+CREATE OR REPLACE VIEW tool_scores AS
+WITH signal_percentiles AS (
+    -- percent_rank within (kind, signal): the lowest value of a kind scores 0, the highest 100.
+    SELECT
+        i.tool_id,
+        i.input,
+        100 * percent_rank() OVER (
+            PARTITION BY t.kind, i.input ORDER BY log10(1 + greatest(i.value, 0))) AS percentile
+    FROM score_inputs AS i
+    JOIN tools AS t ON t.id = i.tool_id
+    WHERE i.input IN ('downloads', 'stars', 'likes', 'dependents', 'forks')
+),
+signal_scores AS (
+    SELECT
+        tool_id,
+        avg(percentile) AS adoption,
+        avg(percentile) FILTER (WHERE input IN ('dependents', 'forks')) AS ecosystem
+    FROM signal_percentiles
+    GROUP BY tool_id
+),
+quality_parts AS (
+    SELECT
+        tool_id,
+        100 * max(value) FILTER (WHERE input = 'grounded_share') AS grounded,
+        100 * max(value) FILTER (WHERE input = 'stated_share') AS stated,
+        100 * max(value) FILTER (WHERE input = 'license_known') AS license_known,
+        -- 100 up to 30 days after the fetch, then linearly down to 0 at 365 days.
+        max(least(100, greatest(0, 100 * (365 - value) / (365 - 30))))
+            FILTER (WHERE input = 'days_since_fetch') AS recency
+    FROM score_inputs
+    GROUP BY tool_id
+),
+input_counts AS (
+    SELECT tool_id, count(*) AS inputs FROM score_inputs GROUP BY tool_id
+),
+sub_scores AS (
+    SELECT
+        t.id AS tool_id,
+        t.name AS tool_name,
+        t.kind AS tool_kind,
+        ss.adoption,
+        -- grounded_share exists exactly when the tool has current records; list_avg skips NULLs.
+        CASE WHEN qp.grounded IS NULL THEN NULL
+             ELSE list_avg([qp.grounded, qp.stated, qp.license_known, qp.recency]) END AS quality,
+        ss.ecosystem,
+        NULL::DOUBLE AS match_graph,
+        coalesce(ic.inputs, 0) AS inputs_used
+    FROM tools AS t
+    LEFT JOIN signal_scores AS ss ON ss.tool_id = t.id
+    LEFT JOIN quality_parts AS qp ON qp.tool_id = t.id
+    LEFT JOIN input_counts AS ic ON ic.tool_id = t.id
+)
+SELECT
+    tool_id,
+    tool_name,
+    tool_kind,
+    adoption,
+    quality,
+    ecosystem,
+    match_graph,
+    CAST(round(list_avg([adoption, quality, ecosystem, match_graph])) AS INTEGER) AS "rank",
+    inputs_used,
+    'scores-v1' AS formula_version
+FROM sub_scores;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tools, documents, extraction runs, capabilities, evidence, signals", _CORE_TABLES),
     Migration(2, "API call ledger and message batches", _LEDGER_AND_BATCHES),
     Migration(3, "analyst views latest_capabilities and tool_summary", _ANALYST_VIEWS),
     Migration(4, "HTTP validators and bodies for conditional requests", _HTTP_CACHE),
+    Migration(5, "transparent score views score_inputs and tool_scores (scores-v1)", _SCORE_VIEWS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

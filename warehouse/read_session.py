@@ -31,8 +31,16 @@ from warehouse.rows import (
     CostRow,
     ExtractionKey,
     RunRow,
+    ScoreInputRow,
     StoredState,
     ToolRow,
+    ToolScoreRow,
+)
+from warehouse.scores import (
+    SCORE_INPUTS_SQL,
+    TOOL_SCORES_SQL,
+    score_input_from_row,
+    tool_score_from_row,
 )
 from warehouse.sql_guard import READ_ONLY_HINT, single_select
 from warehouse.values import as_utc, maybe_utc, plain_decimal
@@ -261,6 +269,16 @@ class ReadSession:
             )
             for row in rows
         ]
+
+    def tool_scores(self, tool_id: str) -> ToolScoreRow | None:
+        """The tool's sub-scores and rank from the ``tool_scores`` view; None for an unknown tool."""
+        row = self._connection.execute(TOOL_SCORES_SQL, [tool_id]).fetchone()
+        return None if row is None else tool_score_from_row(row)
+
+    def score_inputs(self, tool_id: str) -> list[ScoreInputRow]:
+        """Every input the tool's scores rest on, by input name; empty for an unknown tool."""
+        rows = self._connection.execute(SCORE_INPUTS_SQL, [tool_id]).fetchall()
+        return [score_input_from_row(row) for row in rows]
 
     # -- analysts and accounting -------------------------------------------------------------------
 

@@ -119,3 +119,29 @@ class CachedHttpRow:
     last_modified: str | None
     content_type: str
     text: str
+
+
+@dataclass(frozen=True)
+class ScoreInputRow:
+    """One input a tool's scores use, as the ``score_inputs`` view shows it."""
+
+    tool_id: str
+    input: str
+    value: float
+    source: str
+    observed_at: datetime
+    formula_version: str
+
+
+@dataclass(frozen=True)
+class ToolScoreRow:
+    """A tool's sub-scores and rank (each 0-100, None when nothing supports it), from ``tool_scores``."""
+
+    tool_id: str
+    adoption: float | None
+    quality: float | None
+    ecosystem: float | None
+    match_graph: float | None
+    rank: int | None
+    inputs_used: int
+    formula_version: str

@@ -147,3 +147,27 @@ def test_an_invalid_setting_is_one_line_naming_the_variable(settings: Settings, 
     assert result.stderr.strip().splitlines() == [
         "error: setting CAPGRAPH_CONCURRENCY=0: Input should be greater than or equal to 1"
     ]
+
+
+def test_compare_shows_the_stored_scores_and_dashes_for_what_is_missing(
+    settings: Settings, stored: dict[str, str]
+) -> None:
+    page = invoke(settings, "compare", stored["lumen"], stored["brightline"]).stdout
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2:4]
+        for line in page.splitlines()
+        if line.startswith("| ")
+    }
+    ranks = invoke(
+        settings,
+        "sql",
+        f"""SELECT "rank", adoption FROM tool_scores
+        WHERE tool_id IN ('{stored["lumen"]}', '{stored["brightline"]}')
+        ORDER BY tool_id = '{stored["brightline"]}'""",
+        "--json",
+    )
+    expected = json.loads(ranks.stdout)
+    assert [cell.strip() for cell in rows["Rank"]] == [f"{row['rank']}/100" for row in expected]
+    assert all(row["adoption"] is None for row in expected)  # local files carry no popularity signal
+    assert [cell.strip() for cell in rows["Adoption"]] == ["—", "—"]
+    assert [cell.strip() for cell in rows["Match Graph"]] == ["—", "—"]

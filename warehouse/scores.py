@@ -1,0 +1,51 @@
+"""Reading the transparent score views: the queries ``ReadSession`` runs and the rows it builds.
+
+The formulas themselves live in SQL (migration 5 in ``warehouse/migrations.py``) so an analyst can
+read them; this module only selects from the views and turns their rows into plain records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warehouse.rows import ScoreInputRow, ToolScoreRow
+from warehouse.values import as_utc
+
+FORMULA_VERSION = "scores-v1"
+
+TOOL_SCORES_SQL = """
+SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, formula_version
+FROM tool_scores
+WHERE tool_id = ?
+"""
+
+SCORE_INPUTS_SQL = """
+SELECT tool_id, input, value, source, observed_at, formula_version
+FROM score_inputs
+WHERE tool_id = ?
+ORDER BY input
+"""
+
+
+def tool_score_from_row(row: tuple[Any, ...]) -> ToolScoreRow:
+    return ToolScoreRow(
+        tool_id=row[0],
+        adoption=row[1],
+        quality=row[2],
+        ecosystem=row[3],
+        match_graph=row[4],
+        rank=None if row[5] is None else int(row[5]),
+        inputs_used=int(row[6]),
+        formula_version=row[7],
+    )
+
+
+def score_input_from_row(row: tuple[Any, ...]) -> ScoreInputRow:
+    return ScoreInputRow(
+        tool_id=row[0],
+        input=row[1],
+        value=float(row[2]),
+        source=row[3],
+        observed_at=as_utc(row[4]),
+        formula_version=row[5],
+    )
