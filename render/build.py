@@ -117,7 +117,8 @@ def _subtitle(left: ToolProfile, right: ToolProfile, left_name: str, right_name:
 
 
 def _number(value: float | None) -> str:
-    return MISSING if value is None else f"{value:g}"
+    """Scores and counts as whole numbers: the page shows no precision the inputs do not have."""
+    return MISSING if value is None else f"{value:.0f}"
 
 
 def _table_rows(
@@ -197,6 +198,12 @@ def _verdict_facts(profile: ToolProfile, name: str, scores: ToolScores) -> Verdi
         name=name,
         kind=profile.tool.kind,
         rank=scores.rank,
+        sub_scores=(
+            ("adoption", scores.adoption),
+            ("quality", scores.quality),
+            ("ecosystem", scores.ecosystem),
+            ("match graph", scores.match_graph),
+        ),
         pricing=profile.tool.pricing,
         starting_price=profile.tool.starting_price,
         capability_count=len(profile.capabilities),

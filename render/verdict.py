@@ -39,12 +39,16 @@ class VerdictFacts:
     starting_price: Price | None
     capability_count: int
     grounded_count: int
+    sub_scores: tuple[tuple[str, float | None], ...] = ()
 
 
 def write_verdict(left: VerdictFacts, right: VerdictFacts) -> tuple[str, ...]:
     """Three or four sentences: rank, kind and capability count, pricing, and unverified records."""
-    sentences = [
-        _rank_sentence(left, right),
+    sentences = [_rank_sentence(left, right)]
+    leads = _leads_sentence(left, right)
+    if leads:
+        sentences.append(leads)
+    sentences += [
         _kind_and_count_sentence(left, right),
         _pricing_sentence(left, right),
     ]
@@ -64,6 +68,19 @@ def _rank_sentence(left: VerdictFacts, right: VerdictFacts) -> str:
         return f"Both rank {left.rank}/100."
     higher, lower = (left, right) if left.rank > right.rank else (right, left)
     return f"{higher.name} ranks higher at {higher.rank}/100 vs {lower.name} at {lower.rank}/100."
+
+
+def _leads_sentence(left: VerdictFacts, right: VerdictFacts) -> str | None:
+    """Which sub-scores each tool leads on, compared as the table shows them (whole numbers)."""
+    right_values = dict(right.sub_scores)
+    leads: dict[str, list[str]] = {left.name: [], right.name: []}
+    for name, left_value in left.sub_scores:
+        right_value = right_values.get(name)
+        if left_value is None or right_value is None or round(left_value) == round(right_value):
+            continue
+        leads[left.name if round(left_value) > round(right_value) else right.name].append(name)
+    parts = [f"{tool} leads on {' and '.join(names)}" for tool, names in leads.items() if names]
+    return "; ".join(parts) + "." if parts else None
 
 
 def _article(word: str) -> str:

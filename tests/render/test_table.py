@@ -101,7 +101,7 @@ def test_scores_when_given_fill_their_rows(page_format):
     rows = table_rows(tree)
     assert rows["Rank"] == ("61/100", "—")
     assert rows["Adoption"] == ("3", "—")
-    assert rows["Quality"] == ("1.5", "—")
+    assert rows["Quality"] == ("2", "—")  # sub-scores show as whole numbers
     assert rows["Ecosystem"] == ("0", "—")
     assert rows["Match Graph"] == ("2", "—")
     assert rows["Times Matched"] == ("14", "—")

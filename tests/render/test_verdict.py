@@ -186,6 +186,27 @@ def test_verdict_follows_the_rank_row_once_ranks_exist(page_format, left_rank, r
     assert sentences(verdict)[0] == claim
 
 
+@pytest.mark.parametrize("page_format", PAGE_FORMATS)
+def test_verdict_names_the_sub_scores_each_tool_leads_on_as_the_table_shows_them(page_format):
+    scores = {
+        "pypi:quillvec": ToolScores(rank=60, adoption=80.4, quality=40, ecosystem=50.2, match_graph=None),
+        "pypi:pipewright": ToolScores(rank=55, adoption=20, quality=70, ecosystem=49.8, match_graph=10),
+    }
+    rows, verdict, names = read(page_format, vector_database(), etl_library(), scores=scores)
+
+    leads: dict[str, list[str]] = {names[0]: [], names[1]: []}
+    for label in ("Adoption", "Quality", "Ecosystem", "Match Graph"):
+        left, right = rows[label]
+        if "—" in (left, right) or int(left) == int(right):
+            continue
+        leads[names[0] if int(left) > int(right) else names[1]].append(label.lower())
+    expected = (
+        "; ".join(f"{tool} leads on {' and '.join(found)}" for tool, found in leads.items() if found) + "."
+    )
+    assert sentences(verdict)[1] == expected
+    assert expected == "Quillvec leads on adoption; Pipewright leads on quality."  # ecosystem shows 50 vs 50
+
+
 def test_write_verdict_is_usable_on_its_own():
     facts = {
         "kind": "Service",
