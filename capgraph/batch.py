@@ -21,6 +21,7 @@ from capgraph.pipeline import (
     ExtractAll,
     IngestContext,
     PendingExtraction,
+    ProgressCallback,
     RunSummary,
     ToolOutcome,
     extract_pending,
@@ -31,7 +32,6 @@ from extractors.anthropic import AnthropicExtractor
 from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
 from schemas import CapgraphError, ExtractionError, FetchResult, TransientError, utc_now
 
-OutcomeCallback = Callable[[ToolOutcome], None]
 StepRunner = Callable[..., Any]
 """Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
 
@@ -154,11 +154,9 @@ def _store_one(
 def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
     """Settle batches an interrupted run left in flight before anything is sent again (never pay twice).
 
-    Only runs that use the anthropic extractor can; their tools then count as unchanged in this run's
-    check, and the returned outcomes (by ref) stand in for them.
+    Called by the run loop only when the run uses the anthropic extractor; the resumed tools then count
+    as unchanged in this run's check, and the returned outcomes (by ref) stand in for them.
     """
-    if context.extractor.name != "anthropic":
-        return {}
     resumed = {
         outcome.ref: outcome
         for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
@@ -198,7 +196,7 @@ def run_batch(
     context: IngestContext,
     *,
     force: bool = False,
-    on_outcome: OutcomeCallback | None = None,
+    on_outcome: ProgressCallback | None = None,
     step: StepRunner = direct,
 ) -> RunSummary:
     """Resume what an interrupted run left open, then send every changed tool in one new batch."""

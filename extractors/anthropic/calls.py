@@ -85,18 +85,7 @@ class ApiCaller:
             except anthropic.AnthropicError as error:
                 # A rejected request used none of the minute's token budget.
                 self.limiter.settle(estimated_input_tokens, 0)
-                if reached_server(error):
-                    self.record(
-                        scope,
-                        purpose=purpose,
-                        attempt=number,
-                        status=failure_status(error),
-                        http_status=getattr(error, "status_code", None),
-                        started_at=started_at,
-                        latency_ms=_elapsed_ms(clock),
-                        usage=TokenUsage(),
-                        error=describe(error),
-                    )
+                self._record_failure(scope, purpose, number, error, started_at, clock)
                 raise
             usage = TokenUsage.from_api(message.usage)
             self.limiter.settle(estimated_input_tokens, usage.prompt_tokens)
@@ -124,19 +113,8 @@ class ApiCaller:
             try:
                 counted = self.client.messages.count_tokens(**count_params(params))
             except anthropic.AnthropicError as error:
-                if reached_server(error):
-                    self.record(
-                        scope,
-                        purpose="count_tokens",
-                        attempt=number,
-                        status=failure_status(error),
-                        http_status=getattr(error, "status_code", None),
-                        started_at=started_at,
-                        latency_ms=_elapsed_ms(clock),
-                        usage=TokenUsage(),
-                        error=describe(error),
-                        cost_usd=Decimal(0),
-                    )
+                # Counting is free, so even a failed count is booked at zero rather than unpriced.
+                self._record_failure(scope, "count_tokens", number, error, started_at, clock, Decimal(0))
                 raise
             self.record(
                 scope,
@@ -178,6 +156,32 @@ class ApiCaller:
             return result
         except anthropic.AnthropicError as error:
             raise translate(error, subject=subject, attempts=attempts_made) from error
+
+    def _record_failure(
+        self,
+        scope: CallScope,
+        purpose: Purpose,
+        attempt: int,
+        error: anthropic.AnthropicError,
+        started_at: datetime,
+        clock: float,
+        cost_usd: Decimal | None = None,
+    ) -> None:
+        """Book a failed request in the ledger, if it reached the server (only those can cost money)."""
+        if not reached_server(error):
+            return
+        self.record(
+            scope,
+            purpose=purpose,
+            attempt=attempt,
+            status=failure_status(error),
+            http_status=getattr(error, "status_code", None),
+            started_at=started_at,
+            latency_ms=_elapsed_ms(clock),
+            usage=TokenUsage(),
+            error=describe(error),
+            cost_usd=cost_usd,
+        )
 
     def record(
         self,
