@@ -2,10 +2,14 @@
 
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
+    AlternativeRow,
     BatchRow,
     CachedHttpRow,
+    CapabilityPair,
+    ComparisonVia,
     CostRow,
     ExtractionKey,
+    MatchGraphStats,
     RunRow,
     ScoreInputRow,
     StoredFetch,
@@ -17,10 +21,14 @@ from warehouse.warehouse import Warehouse
 from warehouse.write_session import WriteSession
 
 __all__ = [
+    "AlternativeRow",
     "BatchRow",
     "CachedHttpRow",
+    "CapabilityPair",
+    "ComparisonVia",
     "CostRow",
     "ExtractionKey",
+    "MatchGraphStats",
     "ReadSession",
     "RunRow",
     "ScoreInputRow",

@@ -384,6 +384,295 @@ SELECT
     'scores-v1' AS formula_version
 FROM sub_scores;
 """
+_MATCH_GRAPH = """
+-- Tokenisation of method 'match-v1', shared by the build and by on-the-fly pair matching so the two
+-- cannot drift. Changing it means a new migration and a new method version.
+CREATE OR REPLACE MACRO match_stopwords() AS [
+    'able', 'about', 'above', 'across', 'after', 'again', 'against', 'all', 'allow', 'allows', 'also',
+    'and', 'any', 'are', 'based', 'because', 'been', 'before', 'being', 'below', 'between', 'both', 'but',
+    'can', 'cannot', 'could', 'did', 'does', 'doing', 'done', 'during', 'each', 'easily', 'easy', 'etc',
+    'every', 'feature', 'features', 'few', 'for', 'from', 'get', 'gets', 'had', 'has', 'have', 'having',
+    'her', 'here', 'hers', 'him', 'his', 'how', 'include', 'includes', 'including', 'into', 'its', 'just',
+    'let', 'lets', 'like', 'made', 'make', 'makes', 'many', 'may', 'might', 'more', 'most', 'much', 'must',
+    'new', 'nor', 'not', 'now', 'off', 'one', 'only', 'onto', 'other', 'others', 'our', 'ours', 'out',
+    'over', 'own', 'per', 'provide', 'provided', 'provides', 'providing', 'same', 'shall', 'she',
+    'should', 'simple', 'some', 'stated', 'such', 'support', 'supported', 'supporting', 'supports',
+    'than', 'that', 'the', 'their', 'them', 'then', 'there', 'these', 'they', 'this', 'those', 'through',
+    'too', 'tool', 'tools', 'two', 'under', 'until', 'upon', 'usage', 'use', 'used', 'uses', 'using',
+    'various', 'very', 'via', 'was', 'way', 'ways', 'well', 'were', 'what', 'when', 'where', 'which',
+    'while', 'who', 'whom', 'whose', 'why', 'will', 'with', 'within', 'without', 'work', 'works',
+    'would', 'yet', 'you', 'your', 'yours'
+];
+
+-- What a capability says about itself: vs_alternatives is left out because it names other tools.
+CREATE OR REPLACE MACRO match_capability_text(title, description, unique_text) AS concat_ws(
+    ' ',
+    CASE WHEN lower(trim(title)) = 'not stated' THEN '' ELSE title END,
+    CASE WHEN lower(trim(description)) = 'not stated' THEN '' ELSE description END,
+    CASE WHEN lower(trim(unique_text)) = 'not stated' THEN '' ELSE unique_text END);
+
+-- Lower-case words of 3+ letters or digits, stopwords dropped before and after folding a plural 's'.
+CREATE OR REPLACE MACRO match_tokens(text) AS list_filter(
+    list_transform(
+        list_filter(
+            regexp_split_to_array(lower(text), '[^a-z0-9]+'),
+            lambda token: length(token) >= 3 AND NOT list_contains(match_stopwords(), token)),
+        lambda token: CASE
+            WHEN length(token) > 4 AND suffix(token, 's') AND NOT suffix(token, 'ss') THEN token[:-2]
+            ELSE token END),
+    lambda term: NOT list_contains(match_stopwords(), term));
+
+CREATE TABLE match_graph_builds (
+    build_id VARCHAR PRIMARY KEY,
+    built_at TIMESTAMPTZ NOT NULL,
+    method_version VARCHAR NOT NULL,
+    tools INTEGER NOT NULL,
+    capabilities INTEGER NOT NULL,
+    edges INTEGER NOT NULL,
+    top_k INTEGER NOT NULL,
+    min_similarity DOUBLE NOT NULL,
+    pair_threshold DOUBLE NOT NULL,
+    duration_ms BIGINT NOT NULL
+);
+
+CREATE TABLE match_edges (
+    build_id VARCHAR NOT NULL,
+    tool_id VARCHAR NOT NULL,
+    alternative_id VARCHAR NOT NULL,
+    "rank" INTEGER NOT NULL CHECK ("rank" >= 1),
+    similarity DOUBLE NOT NULL,
+    shared_count INTEGER NOT NULL,
+    tool_run_id VARCHAR NOT NULL,
+    alternative_run_id VARCHAR NOT NULL,
+    PRIMARY KEY (build_id, tool_id, alternative_id)
+);
+
+CREATE TABLE match_capability_pairs (
+    build_id VARCHAR NOT NULL,
+    tool_id VARCHAR NOT NULL,
+    alternative_id VARCHAR NOT NULL,
+    tool_ordinal INTEGER NOT NULL,
+    alternative_ordinal INTEGER NOT NULL,
+    similarity DOUBLE NOT NULL,
+    PRIMARY KEY (build_id, tool_id, alternative_id, tool_ordinal)
+);
+
+-- Document frequencies of the newest build, so matching one pair on the fly weighs terms as the
+-- build did without re-reading every capability.
+CREATE TABLE match_terms (
+    build_id VARCHAR NOT NULL,
+    term VARCHAR NOT NULL,
+    capabilities INTEGER NOT NULL,
+    tools INTEGER NOT NULL,
+    PRIMARY KEY (build_id, term)
+);
+
+CREATE TABLE comparison_events (
+    "at" TIMESTAMPTZ NOT NULL,
+    left_id VARCHAR NOT NULL,
+    right_id VARCHAR NOT NULL,
+    via VARCHAR NOT NULL CHECK (via IN ('compare', 'render', 'site'))
+);
+
+CREATE OR REPLACE VIEW match_alternatives AS
+SELECT
+    e.tool_id,
+    t.name AS tool_name,
+    e.alternative_id,
+    a.name AS alternative_name,
+    e."rank",
+    e.similarity,
+    e.shared_count,
+    b.built_at,
+    b.method_version
+FROM match_edges AS e
+JOIN match_graph_builds AS b ON b.build_id = e.build_id
+LEFT JOIN tools AS t ON t.id = e.tool_id
+LEFT JOIN tools AS a ON a.id = e.alternative_id;
+"""
+
+_SCORE_VIEWS_V2 = """
+-- Formula 'scores-v2': scores-v1 plus the match graph's in-degree and times matched.
+CREATE OR REPLACE VIEW score_inputs AS
+WITH latest_popularity AS (
+    SELECT s.tool_id, s.name, s.value, s.source, s.observed_at
+    FROM signals AS s
+    JOIN tools AS t ON t.id = s.tool_id
+    WHERE s.name IN ('downloads', 'stars', 'likes', 'dependents', 'forks')
+    QUALIFY row_number() OVER (
+        PARTITION BY s.tool_id, s.name ORDER BY s.observed_at DESC, s.recorded_at DESC) = 1
+),
+current_records AS (
+    SELECT
+        cur.tool_id,
+        cur.run_id,
+        cur.made_current_at,
+        count(*) AS records,
+        count(*) FILTER (WHERE c.grounded) AS grounded,
+        count(*) FILTER (WHERE lower(trim(c.unique_text)) NOT IN ('not stated', ''))
+            + count(*) FILTER (WHERE lower(trim(c.vs_alternatives)) NOT IN ('not stated', ''))
+            AS stated_fields
+    FROM current_extractions AS cur
+    JOIN tools AS t ON t.id = cur.tool_id
+    JOIN capabilities AS c ON c.run_id = cur.run_id
+    GROUP BY cur.tool_id, cur.run_id, cur.made_current_at
+),
+latest_document AS (
+    SELECT tool_id, origin, fetched_at
+    FROM documents
+    QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY fetched_at DESC, sha256) = 1
+),
+newest_build AS (
+    SELECT build_id, built_at, method_version
+    FROM match_graph_builds
+    ORDER BY built_at DESC, build_id DESC
+    LIMIT 1
+),
+match_in_degree AS (
+    -- Every tool with current records gets a value once a build exists: 0 means nobody lists it.
+    SELECT cr.tool_id, b.built_at, b.method_version, coalesce(sum(e.similarity), 0) AS value
+    FROM current_records AS cr
+    CROSS JOIN newest_build AS b
+    LEFT JOIN match_edges AS e ON e.alternative_id = cr.tool_id AND e.build_id = b.build_id
+    GROUP BY cr.tool_id, b.built_at, b.method_version
+)
+-- A NaN or infinite latest reading says nothing about popularity, so it counts as absent.
+SELECT tool_id, name AS input, value, source, observed_at, 'scores-v2' AS formula_version
+FROM latest_popularity
+WHERE isfinite(value)
+UNION ALL
+SELECT tool_id, 'grounded_share', grounded / records, 'run:' || run_id, made_current_at, 'scores-v2'
+FROM current_records
+UNION ALL
+-- Each record has two fields that may be 'not stated': the share is over both.
+SELECT tool_id, 'stated_share', stated_fields / (2 * records), 'run:' || run_id, made_current_at, 'scores-v2'
+FROM current_records
+UNION ALL
+-- The last two only feed quality, which needs current records; without them they would be inputs
+-- of nothing and inflate inputs_used.
+SELECT
+    t.id,
+    'license_known',
+    CASE WHEN lower(trim(coalesce(t.license, ''))) IN ('', 'unknown', 'noassertion') THEN 0.0 ELSE 1.0 END,
+    'tools.license',
+    t.updated_at,
+    'scores-v2'
+FROM tools AS t
+JOIN current_records AS cr ON cr.tool_id = t.id
+UNION ALL
+SELECT
+    d.tool_id,
+    'days_since_fetch',
+    (epoch(now()) - epoch(d.fetched_at)) / 86400.0,
+    d.origin,
+    d.fetched_at,
+    'scores-v2'
+FROM latest_document AS d
+JOIN current_records AS cr ON cr.tool_id = d.tool_id
+UNION ALL
+SELECT tool_id, 'match_in_degree', value, 'match_graph:' || method_version, built_at, 'scores-v2'
+FROM match_in_degree;
+
+CREATE OR REPLACE VIEW tool_scores AS
+WITH signal_percentiles AS (
+    -- percent_rank within (kind, signal): the lowest value of a kind scores 0, the highest 100.
+    SELECT
+        i.tool_id,
+        i.input,
+        100 * percent_rank() OVER (
+            PARTITION BY t.kind, i.input ORDER BY log10(1 + greatest(i.value, 0))) AS percentile
+    FROM score_inputs AS i
+    JOIN tools AS t ON t.id = i.tool_id
+    WHERE i.input IN ('downloads', 'stars', 'likes', 'dependents', 'forks')
+),
+signal_scores AS (
+    SELECT
+        tool_id,
+        avg(percentile) AS adoption,
+        avg(percentile) FILTER (WHERE input IN ('dependents', 'forks')) AS ecosystem
+    FROM signal_percentiles
+    GROUP BY tool_id
+),
+quality_parts AS (
+    SELECT
+        tool_id,
+        100 * max(value) FILTER (WHERE input = 'grounded_share') AS grounded,
+        100 * max(value) FILTER (WHERE input = 'stated_share') AS stated,
+        100 * max(value) FILTER (WHERE input = 'license_known') AS license_known,
+        -- 100 up to 30 days after the fetch, then linearly down to 0 at 365 days.
+        max(least(100, greatest(0, 100 * (365 - value) / (365 - 30))))
+            FILTER (WHERE input = 'days_since_fetch') AS recency
+    FROM score_inputs
+    GROUP BY tool_id
+),
+match_percentiles AS (
+    SELECT
+        i.tool_id,
+        100 * percent_rank() OVER (PARTITION BY t.kind ORDER BY i.value) AS match_graph
+    FROM score_inputs AS i
+    JOIN tools AS t ON t.id = i.tool_id
+    WHERE i.input = 'match_in_degree'
+),
+-- Requested and rendered comparisons count each time; a site's pages count once per pair of tools,
+-- whichever way round and however often the site is rebuilt.
+counted_comparisons AS (
+    SELECT left_id AS tool_id FROM comparison_events WHERE via IN ('compare', 'render')
+    UNION ALL
+    SELECT right_id FROM comparison_events WHERE via IN ('compare', 'render') AND right_id <> left_id
+),
+site_pairs AS (
+    SELECT DISTINCT least(left_id, right_id) AS low_id, greatest(left_id, right_id) AS high_id
+    FROM comparison_events
+    WHERE via = 'site'
+),
+times_matched AS (
+    SELECT tool_id, count(*) AS times_matched
+    FROM (
+        SELECT tool_id FROM counted_comparisons
+        UNION ALL
+        SELECT low_id FROM site_pairs
+        UNION ALL
+        SELECT high_id FROM site_pairs WHERE high_id <> low_id
+    )
+    GROUP BY tool_id
+),
+input_counts AS (
+    SELECT tool_id, count(*) AS inputs FROM score_inputs GROUP BY tool_id
+),
+sub_scores AS (
+    SELECT
+        t.id AS tool_id,
+        t.name AS tool_name,
+        t.kind AS tool_kind,
+        ss.adoption,
+        -- grounded_share exists exactly when the tool has current records; list_avg skips NULLs.
+        CASE WHEN qp.grounded IS NULL THEN NULL
+             ELSE list_avg([qp.grounded, qp.stated, qp.license_known, qp.recency]) END AS quality,
+        ss.ecosystem,
+        mp.match_graph,
+        coalesce(ic.inputs, 0) AS inputs_used,
+        coalesce(tm.times_matched, 0) AS times_matched
+    FROM tools AS t
+    LEFT JOIN signal_scores AS ss ON ss.tool_id = t.id
+    LEFT JOIN quality_parts AS qp ON qp.tool_id = t.id
+    LEFT JOIN input_counts AS ic ON ic.tool_id = t.id
+    LEFT JOIN match_percentiles AS mp ON mp.tool_id = t.id
+    LEFT JOIN times_matched AS tm ON tm.tool_id = t.id
+)
+SELECT
+    tool_id,
+    tool_name,
+    tool_kind,
+    adoption,
+    quality,
+    ecosystem,
+    match_graph,
+    CAST(round(list_avg([adoption, quality, ecosystem, match_graph])) AS INTEGER) AS "rank",
+    inputs_used,
+    times_matched,
+    'scores-v2' AS formula_version
+FROM sub_scores;
+"""
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tools, documents, extraction runs, capabilities, evidence, signals", _CORE_TABLES),
@@ -391,6 +680,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "analyst views latest_capabilities and tool_summary", _ANALYST_VIEWS),
     Migration(4, "HTTP validators and bodies for conditional requests", _HTTP_CACHE),
     Migration(5, "transparent score views score_inputs and tool_scores (scores-v1)", _SCORE_VIEWS),
+    Migration(
+        6,
+        "match graph (tokeniser macros, builds, edges, capability pairs, term statistics), comparison "
+        "events, view match_alternatives, score views scores-v2",
+        _MATCH_GRAPH + _SCORE_VIEWS_V2,
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -23,8 +23,10 @@ from schemas import (
     Tool,
     ToolProfile,
 )
+from warehouse import match_graph
 from warehouse.duck_errors import first_line
 from warehouse.rows import (
+    AlternativeRow,
     BatchRow,
     CachedHttpRow,
     CostGrouping,
@@ -279,6 +281,30 @@ class ReadSession:
         """Every input the tool's scores rest on, by input name; empty for an unknown tool."""
         rows = self._connection.execute(SCORE_INPUTS_SQL, [tool_id]).fetchall()
         return [score_input_from_row(row) for row in rows]
+
+    # -- the match graph ---------------------------------------------------------------------------
+
+    def alternatives(self, tool_id: str, *, limit: int | None = None) -> list[AlternativeRow]:
+        """The tool's closest alternatives in the newest match graph build, by rank; [] when it has none."""
+        self._tool(tool_id)
+        return match_graph.alternatives(self._connection, tool_id, limit)
+
+    def pair_match(self, tool_id: str, other_id: str) -> AlternativeRow:
+        """What two stored tools share and what only one of them has, from their current records now."""
+        if other_id == tool_id:
+            raise CapgraphError(
+                "cannot match a tool with itself", subject=tool_id, hint="pass two different tool ids"
+            )
+        found = match_graph.pair_match(self._connection, tool_id, other_id)
+        if found is None:
+            self._tool(tool_id)
+            self._tool(other_id)
+            raise AssertionError("pair_match found no tool yet both are stored")
+        return found
+
+    def match_graph_built_at(self) -> datetime | None:
+        """When the newest match graph build ran; None before the first."""
+        return match_graph.built_at(self._connection)
 
     # -- analysts and accounting -------------------------------------------------------------------
 

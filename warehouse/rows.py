@@ -135,7 +135,8 @@ class ScoreInputRow:
 
 @dataclass(frozen=True)
 class ToolScoreRow:
-    """A tool's sub-scores and rank (each 0-100, None when nothing supports it), from ``tool_scores``."""
+    """A tool's sub-scores and rank (each 0-100, None when nothing supports it), from ``tool_scores``,
+    and how often it appeared in comparisons (``times_matched``, not part of the rank)."""
 
     tool_id: str
     adoption: float | None
@@ -144,4 +145,51 @@ class ToolScoreRow:
     match_graph: float | None
     rank: int | None
     inputs_used: int
+    times_matched: int
     formula_version: str
+
+
+ComparisonVia = Literal["compare", "render", "site"]
+"""How a comparison came about: requested (`capgraph compare`), rendered on its own, or part of a site."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchGraphStats:
+    """What one rebuild of the match graph produced."""
+
+    build_id: str
+    tools: int
+    edges: int
+    duration_ms: int
+    method_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityPair:
+    """A capability of the tool and its closest capability of the alternative (cosine of their terms)."""
+
+    tool_ordinal: int
+    tool_title: str
+    alternative_ordinal: int
+    alternative_title: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeRow:
+    """One alternative of a tool: how close it is, what the two share and what only one of them has.
+
+    ``rank`` is the edge's rank in the newest build (None when the build has no such edge);
+    ``only_tool`` and ``only_alternative`` are capability titles in source order.
+    """
+
+    tool_id: str
+    alternative_id: str
+    alternative_name: str
+    alternative_kind: str
+    rank: int | None
+    similarity: float
+    shared: tuple[CapabilityPair, ...]
+    only_tool: tuple[str, ...]
+    only_alternative: tuple[str, ...]
+    built_at: datetime | None

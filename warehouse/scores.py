@@ -1,7 +1,7 @@
 """Reading the transparent score views: the queries ``ReadSession`` runs and the rows it builds.
 
-The formulas themselves live in SQL (migration 5 in ``warehouse/migrations.py``) so an analyst can
-read them; this module only selects from the views and turns their rows into plain records.
+The formulas themselves live in SQL (migration 6 in ``warehouse/migrations.py``, formula scores-v2) so
+an analyst can read them; this module only selects from the views and turns their rows into plain records.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from typing import Any
 from warehouse.rows import ScoreInputRow, ToolScoreRow
 from warehouse.values import as_utc
 
-FORMULA_VERSION = "scores-v1"
+FORMULA_VERSION = "scores-v2"
 
 TOOL_SCORES_SQL = """
-SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, formula_version
+SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
+       formula_version
 FROM tool_scores
 WHERE tool_id = ?
 """
@@ -36,7 +37,8 @@ def tool_score_from_row(row: tuple[Any, ...]) -> ToolScoreRow:
         match_graph=row[4],
         rank=None if row[5] is None else int(row[5]),
         inputs_used=int(row[6]),
-        formula_version=row[7],
+        times_matched=int(row[7]),
+        formula_version=row[8],
     )
 
 

@@ -27,6 +27,7 @@ from schemas import (
     Tool,
     utc_now,
 )
+from warehouse import match_graph
 from warehouse.duck_errors import first_line
 from warehouse.known_rows import (
     LATEST_SIGNALS,
@@ -38,7 +39,7 @@ from warehouse.known_rows import (
     ToolValues,
 )
 from warehouse.read_session import ReadSession
-from warehouse.rows import FINISHED_BATCH_STATUSES, CachedHttpRow, StoredFetch
+from warehouse.rows import FINISHED_BATCH_STATUSES, CachedHttpRow, MatchGraphStats, StoredFetch
 from warehouse.values import as_utc, same_signal_value
 
 _CAPABILITY_COLUMNS = [
@@ -229,6 +230,28 @@ class WriteSession(ReadSession):
                 """,
                 [row.url, row.etag, row.last_modified, row.content_type, row.text],
             )
+
+    def rebuild_match_graph(
+        self,
+        *,
+        top_k: int = match_graph.DEFAULT_TOP_K,
+        min_similarity: float = match_graph.DEFAULT_MIN_SIMILARITY,
+        pair_threshold: float = match_graph.DEFAULT_PAIR_THRESHOLD,
+    ) -> MatchGraphStats:
+        """Recompute the match graph from the current records; replaces the previous build's rows at once."""
+        return match_graph.rebuild(
+            self._connection,
+            self._transaction,
+            top_k=top_k,
+            min_similarity=min_similarity,
+            pair_threshold=pair_threshold,
+        )
+
+    def record_comparisons(self, pairs: Sequence[tuple[str, str]], *, via: str) -> int:
+        """Note each (left_id, right_id) pair as compared ``via`` compare, render or site; rows written."""
+        match_graph.check_via(via)
+        with self._transaction("comparison events", f"recording {via} comparisons"):
+            return match_graph.record_comparisons(self._connection, pairs, via)
 
     # -- helpers -----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from schemas import (
     SourceDocument,
     Tool,
 )
+from warehouse import WriteSession
 
 OTTER_ID = "installed:otterstore"
 HERON_ID = "installed:heronq"
@@ -149,3 +150,25 @@ def signal(name: str, value: float, *, minutes: int = 0, tool_id: str = OTTER_ID
     return Signal(
         tool_id=tool_id, name=name, value=value, observed_at=T0 + timedelta(minutes=minutes), source="tests"
     )
+
+
+def described(title: str, description: str, unique: str = "not stated") -> Capability:
+    """A record with its own wording (the match graph reads titles, descriptions and unique texts)."""
+    return Capability(
+        title=title,
+        description=description,
+        unique=unique,
+        vs_alternatives="Mentions otherwise unrelated names such as quiver and ledgerly.",
+        evidence=[Evidence(quote=title)],
+    )
+
+
+def store_described(
+    session: WriteSession, tool_id: str, records: list[Capability], *, kind: str = "Package"
+) -> None:
+    """The tool, a document made of its record titles, and a succeeded run making ``records`` current."""
+    text = ". ".join(record.title for record in records) + "."
+    doc = document(tool_id, text)
+    session.upsert_tool(tool(tool_id, kind=kind))
+    session.store_document(doc)
+    session.record_run(run(doc), capability_set(doc, records))

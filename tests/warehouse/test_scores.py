@@ -1,4 +1,4 @@
-"""The score views compute the documented scores-v1 formulas and show every input behind them."""
+"""The score views compute the documented scores-v2 formulas and show every input behind them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas import Capability, Evidence
+from schemas import Capability, CapgraphError, Evidence
 from tests.warehouse import builders
 from tests.warehouse.processes import run_python
 from warehouse import ScoreInputRow, ToolScoreRow, Warehouse
@@ -179,6 +179,7 @@ def test_a_tool_with_nothing_to_score_has_only_nulls(populated: Warehouse) -> No
         match_graph=None,
         rank=None,
         inputs_used=0,
+        times_matched=0,
         formula_version=FORMULA_VERSION,
     )
 
@@ -206,7 +207,7 @@ def test_every_row_names_the_formula_version(populated: Warehouse) -> None:
             "UNION SELECT DISTINCT formula_version FROM score_inputs"
         )
         otter_inputs = session.score_inputs(builders.OTTER_ID)
-    assert FORMULA_VERSION == "scores-v1"
+    assert FORMULA_VERSION == "scores-v2"
     assert versions == [(FORMULA_VERSION,)]
     assert otter_inputs and {row.formula_version for row in otter_inputs} == {FORMULA_VERSION}
 
@@ -259,10 +260,40 @@ def test_the_migration_applies_to_a_version_4_file(tmp_path: Path) -> None:
     warehouse = Warehouse(path)
     with warehouse.writer() as session:
         _, versions = session.query("SELECT version FROM schema_version ORDER BY version")
-    assert LATEST_VERSION == 5
-    assert versions == [(version,) for version in range(1, 6)]
+    assert versions == [(version,) for version in range(1, LATEST_VERSION + 1)]
     with warehouse.reader() as session:
         kestrel, plover = session.tool_scores("installed:kestrel"), session.tool_scores("installed:plover")
     assert kestrel is not None and plover is not None
     assert (kestrel.adoption, plover.adoption) == (0.0, 100.0)
     assert (kestrel.formula_version, plover.inputs_used) == (FORMULA_VERSION, 1)
+
+
+def test_times_matched_counts_requests_and_renders_each_time_and_site_pairs_once(
+    two_packages: Warehouse,
+) -> None:
+    otter, pike, wren = builders.OTTER_ID, PIKE_ID, WREN_ID
+    with two_packages.writer() as session:
+        assert session.record_comparisons([(otter, pike), (pike, otter)], via="compare") == 2
+        assert session.record_comparisons([(otter, wren)], via="render") == 1
+        # The site is built twice, with both directions of one pair: that pair counts once.
+        for _ in range(2):
+            assert session.record_comparisons([(otter, pike), (pike, otter), (pike, wren)], via="site") == 3
+        assert session.record_comparisons([], via="site") == 0
+    otter_scores, pike_scores = _scores(two_packages, otter), _scores(two_packages, pike)
+    assert otter_scores.times_matched == 2 + 1 + 1
+    assert pike_scores.times_matched == 2 + 0 + 2
+    assert _scores(two_packages, wren).times_matched == 1 + 1
+    # Not part of the rank: it stays the downloads percentile alone.
+    assert (otter_scores.rank, pike_scores.rank) == (0, 100)
+
+
+def test_an_unknown_way_of_comparing_is_refused_and_nothing_is_written(two_packages: Warehouse) -> None:
+    with two_packages.writer() as session, pytest.raises(CapgraphError) as caught:
+        session.record_comparisons([(builders.OTTER_ID, PIKE_ID)], via="email")
+    assert "'email'" in caught.value.message
+    assert "compare, render, site" in (caught.value.hint or "")
+    with two_packages.writer() as session, pytest.raises(CapgraphError, match="not a pair"):
+        session.record_comparisons([(builders.OTTER_ID, "")], via="site")
+    with two_packages.writer() as session, pytest.raises(CapgraphError, match="got int"):
+        session.record_comparisons(3, via="site")  # type: ignore[arg-type]
+    assert _scores(two_packages, builders.OTTER_ID).times_matched == 0
