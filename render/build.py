@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from render.matches import PairMatch, SharedPair, check_match, percent
 from render.page import (
     MISSING,
     NOT_STATED_TEXT,
     CapabilityView,
     Comparison,
     Homepage,
+    OverlapGroup,
+    OverlapView,
     TableRow,
     ToolSection,
 )
 from render.scores import NO_SCORES, ScoreBoard, ToolScores
 from render.text import one_line, shorten, web_link_target
-from render.verdict import VerdictFacts, write_verdict
+from render.verdict import OverlapFacts, VerdictFacts, write_verdict
 from schemas import NOT_STATED, Capability, TerminalError, ToolProfile
 
 DEFAULT_MAX_CAPABILITIES = 8
 MAX_QUOTES_SHOWN = 3
 QUOTE_CHARS = 200
+OVERLAP_HEADING = "Shared and distinct capabilities"
 
-_PRICING_LABELS = {"free": "Free", "paid": "Paid", "freemium": "Freemium", "unknown": "Unknown"}
+PRICING_LABELS = {"free": "Free", "paid": "Paid", "freemium": "Freemium", "unknown": "Unknown"}
 
 
 def build_comparison(
@@ -29,17 +33,24 @@ def build_comparison(
     max_capabilities: int = DEFAULT_MAX_CAPABILITIES,
     *,
     scores: ScoreBoard | None = None,
+    match: PairMatch | None = None,
 ) -> Comparison:
     """The page for ``left`` vs ``right``, showing at most ``max_capabilities`` records per tool.
 
     ``scores`` maps tool ids to their ranking figures; a tool without an entry shows "—" for each.
+    ``match`` (oriented left to right) adds the shared-and-distinct part, one verdict sentence drawn
+    from it, and a labelled graph fact where a shared capability's source states no comparison.
     """
     _check_profile(left, "left")
     _check_profile(right, "right")
     _check_max_capabilities(max_capabilities)
+    if match is not None:
+        match = check_match(match, left, right)
     left_name, right_name = _display_names(left, right)
     left_scores = _scores_for(left, scores)
     right_scores = _scores_for(right, scores)
+    left_closest = _closest_on_left(match, right_name)
+    right_closest = _closest_on_left(None if match is None else match.flipped(), left_name)
     return Comparison(
         title=f"{left_name} vs {right_name}",
         left_name=left_name,
@@ -47,13 +58,15 @@ def build_comparison(
         subtitle=_subtitle(left, right, left_name, right_name),
         rows=_table_rows(left, right, left_scores, right_scores),
         sections=(
-            _section(left, left_name, max_capabilities),
-            _section(right, right_name, max_capabilities),
+            _section(left, left_name, max_capabilities, left_closest),
+            _section(right, right_name, max_capabilities, right_closest),
         ),
         verdict=write_verdict(
             _verdict_facts(left, left_name, left_scores),
             _verdict_facts(right, right_name, right_scores),
+            None if match is None else _overlap_facts(match),
         ),
+        overlap=None if match is None else _overlap_view(match, left_name, right_name),
     )
 
 
@@ -116,9 +129,22 @@ def _subtitle(left: ToolProfile, right: ToolProfile, left_name: str, right_name:
     )
 
 
-def _number(value: float | None) -> str:
+def number_label(value: float | None) -> str:
     """Scores and counts as whole numbers: the page shows no precision the inputs do not have."""
     return MISSING if value is None else f"{value:.0f}"
+
+
+def rank_label(scores: ToolScores) -> str:
+    return MISSING if scores.rank is None else f"{scores.rank}/100"
+
+
+def price_label(profile: ToolProfile) -> str:
+    starting = profile.tool.starting_price
+    return MISSING if starting is None else one_line(starting.label())
+
+
+def capability_count_label(profile: ToolProfile) -> str:
+    return f"{len(profile.capabilities)} decomposed"
 
 
 def _table_rows(
@@ -127,27 +153,20 @@ def _table_rows(
     def row(label: str, left_value: str, right_value: str) -> TableRow:
         return TableRow(label=label, left=left_value, right=right_value)
 
-    def rank(scores: ToolScores) -> str:
-        return MISSING if scores.rank is None else f"{scores.rank}/100"
-
-    def price(profile: ToolProfile) -> str:
-        starting = profile.tool.starting_price
-        return MISSING if starting is None else one_line(starting.label())
-
-    def count(profile: ToolProfile) -> str:
-        return f"{len(profile.capabilities)} decomposed"
-
+    rank, price, count = rank_label, price_label, capability_count_label
     return (
         row("Type", left.tool.kind, right.tool.kind),
         row("Rank", rank(left_scores), rank(right_scores)),
-        row("Adoption", _number(left_scores.adoption), _number(right_scores.adoption)),
-        row("Quality", _number(left_scores.quality), _number(right_scores.quality)),
-        row("Ecosystem", _number(left_scores.ecosystem), _number(right_scores.ecosystem)),
-        row("Match Graph", _number(left_scores.match_graph), _number(right_scores.match_graph)),
-        row("Pricing", _PRICING_LABELS[left.tool.pricing], _PRICING_LABELS[right.tool.pricing]),
+        row("Adoption", number_label(left_scores.adoption), number_label(right_scores.adoption)),
+        row("Quality", number_label(left_scores.quality), number_label(right_scores.quality)),
+        row("Ecosystem", number_label(left_scores.ecosystem), number_label(right_scores.ecosystem)),
+        row("Match Graph", number_label(left_scores.match_graph), number_label(right_scores.match_graph)),
+        row("Pricing", PRICING_LABELS[left.tool.pricing], PRICING_LABELS[right.tool.pricing]),
         row("Starting Price", price(left), price(right)),
         row("Capabilities", count(left), count(right)),
-        row("Times Matched", _number(left_scores.times_matched), _number(right_scores.times_matched)),
+        row(
+            "Times Matched", number_label(left_scores.times_matched), number_label(right_scores.times_matched)
+        ),
     )
 
 
@@ -156,20 +175,24 @@ def _stated(text: str) -> str:
     return NOT_STATED_TEXT if flat.casefold() == NOT_STATED.casefold() else flat
 
 
-def _capability_view(capability: Capability) -> CapabilityView:
+def capability_view(capability: Capability, closest: str | None = None) -> CapabilityView:
+    """How one record is shown; ``closest`` is the graph fact used when its source states no comparison."""
     shown = capability.evidence[:MAX_QUOTES_SHOWN]
+    vs_alternatives = _stated(capability.vs_alternatives)
+    if closest is not None and vs_alternatives == NOT_STATED_TEXT:
+        vs_alternatives = f"{NOT_STATED_TEXT}; match graph: {closest}"
     return CapabilityView(
         title=one_line(capability.title),
         description=one_line(capability.description),
         unique=_stated(capability.unique),
-        vs_alternatives=_stated(capability.vs_alternatives),
+        vs_alternatives=vs_alternatives,
         quotes=tuple(shorten(item.quote, QUOTE_CHARS) for item in shown),
         hidden_quotes=len(capability.evidence) - len(shown),
         grounded=capability.grounded,
     )
 
 
-def _homepage(profile: ToolProfile) -> Homepage | None:
+def homepage_of(profile: ToolProfile) -> Homepage | None:
     url = profile.tool.homepage
     if not url:
         return None
@@ -182,12 +205,14 @@ def _empty_note(profile: ToolProfile, name: str) -> str:
     return f"No capabilities were extracted for {name}."
 
 
-def _section(profile: ToolProfile, name: str, max_capabilities: int) -> ToolSection:
+def _section(profile: ToolProfile, name: str, max_capabilities: int, closest: dict[int, str]) -> ToolSection:
     shown = profile.capabilities[:max_capabilities]
     return ToolSection(
         heading=f"{name} Capabilities",
-        homepage=_homepage(profile),
-        capabilities=tuple(_capability_view(capability) for capability in shown),
+        homepage=homepage_of(profile),
+        capabilities=tuple(
+            capability_view(capability, closest.get(ordinal)) for ordinal, capability in enumerate(shown)
+        ),
         hidden_capabilities=len(profile.capabilities) - len(shown),
         empty_note=None if profile.capabilities else _empty_note(profile, name),
     )
@@ -208,4 +233,50 @@ def _verdict_facts(profile: ToolProfile, name: str, scores: ToolScores) -> Verdi
         starting_price=profile.tool.starting_price,
         capability_count=len(profile.capabilities),
         grounded_count=sum(1 for capability in profile.capabilities if capability.grounded),
+    )
+
+
+def _closest_on_left(match: PairMatch | None, other_name: str) -> dict[int, str]:
+    """For each left capability in ``shared``, the graph fact naming its most similar right capability."""
+    best: dict[int, SharedPair] = {}
+    for pair in () if match is None else match.shared:
+        current = best.get(pair.left_ordinal)
+        if current is None or pair.similarity > current.similarity:
+            best[pair.left_ordinal] = pair
+    return {
+        ordinal: (
+            f"closest to {other_name}'s “{one_line(pair.right_title)}” ({percent(pair.similarity)} similar)"
+        )
+        for ordinal, pair in best.items()
+    }
+
+
+def _overlap_facts(match: PairMatch) -> OverlapFacts:
+    return OverlapFacts(
+        shared_count=len(match.shared),
+        only_left=tuple(one_line(title) for title in match.only_left),
+        only_right=tuple(one_line(title) for title in match.only_right),
+    )
+
+
+def _overlap_view(match: PairMatch, left_name: str, right_name: str) -> OverlapView:
+    similarity = "not computed" if match.similarity is None else percent(match.similarity)
+    shared = tuple(
+        f"“{one_line(pair.left_title)}” ≈ “{one_line(pair.right_title)}” ({percent(pair.similarity)} similar)"
+        for pair in match.shared
+    )
+    return OverlapView(
+        heading=OVERLAP_HEADING,
+        similarity_line=f"Match graph similarity of {left_name} and {right_name}: {similarity}.",
+        groups=(
+            OverlapGroup(intro=f"Both offer ({left_name} ≈ {right_name}):", items=shared),
+            OverlapGroup(
+                intro=f"Only {left_name} offers:",
+                items=tuple(one_line(title) for title in match.only_left),
+            ),
+            OverlapGroup(
+                intro=f"Only {right_name} offers:",
+                items=tuple(one_line(title) for title in match.only_right),
+            ),
+        ),
     )

@@ -10,7 +10,8 @@ import re
 from urllib.parse import quote
 
 from render.build import DEFAULT_MAX_CAPABILITIES, build_comparison
-from render.page import UNVERIFIED_MARK, CapabilityView, Comparison, Homepage, ToolSection
+from render.matches import PairMatch
+from render.page import UNVERIFIED_MARK, CapabilityView, Comparison, Homepage, OverlapView, ToolSection
 from render.scores import ScoreBoard
 from render.text import one_line
 from schemas import ToolProfile
@@ -31,9 +32,10 @@ def render_markdown(
     *,
     max_capabilities: int = DEFAULT_MAX_CAPABILITIES,
     scores: ScoreBoard | None = None,
+    match: PairMatch | None = None,
 ) -> str:
     """The "left vs right" comparison page as Markdown."""
-    return comparison_to_markdown(build_comparison(left, right, max_capabilities, scores=scores))
+    return comparison_to_markdown(build_comparison(left, right, max_capabilities, scores=scores, match=match))
 
 
 def escape_inline(text: str) -> str:
@@ -63,6 +65,8 @@ def comparison_to_markdown(page: Comparison) -> str:
     ]
     for section in page.sections:
         blocks.extend(_section(section))
+    if page.overlap is not None:
+        blocks.extend(_overlap(page.overlap))
     blocks.append("## Verdict")
     blocks.append(escape_line(page.verdict_text))
     return "\n\n".join(blocks) + "\n"
@@ -96,6 +100,17 @@ def _section(section: ToolSection) -> list[str]:
         blocks.extend(_capability(capability))
     if section.more_note:
         blocks.append(escape_line(section.more_note))
+    return blocks
+
+
+def _overlap(overlap: OverlapView) -> list[str]:
+    blocks = [f"## {escape_inline(overlap.heading)}", escape_line(overlap.similarity_line)]
+    for group in overlap.groups:
+        blocks.append(f"**{escape_inline(group.intro)}**")
+        if group.items:
+            blocks.append("\n".join(f"- {escape_line(item)}" for item in group.items))
+        else:
+            blocks.append(escape_line(group.empty_note))
     return blocks
 
 

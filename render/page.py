@@ -67,6 +67,24 @@ class ToolSection:
 
 
 @dataclass(frozen=True, slots=True)
+class OverlapGroup:
+    """One list of the shared-and-distinct part: an intro line and its items, or a note when it is empty."""
+
+    intro: str
+    items: tuple[str, ...]
+    empty_note: str = "None."
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapView:
+    """The "Shared and distinct capabilities" part: the graph's similarity and its three lists."""
+
+    heading: str
+    similarity_line: str
+    groups: tuple[OverlapGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything on an "A vs B" page, in reading order."""
 
@@ -77,6 +95,7 @@ class Comparison:
     rows: tuple[TableRow, ...]
     sections: tuple[ToolSection, ToolSection]
     verdict: tuple[str, ...]
+    overlap: OverlapView | None = None
 
     @property
     def verdict_text(self) -> str:

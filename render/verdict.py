@@ -1,8 +1,9 @@
 """The verdict: a few short sentences derived only from facts the page itself shows.
 
 Each sentence restates something checkable against the feature table (rank, kind, capability count,
-pricing, starting price) or the capability sections (how many records are unverified); nothing is
-inferred beyond them.
+pricing, starting price), the capability sections (how many records are unverified) or, when the match
+graph is known, the shared-and-distinct part (what both offer, what only one does); nothing is inferred
+beyond them.
 """
 
 from __future__ import annotations
@@ -42,8 +43,24 @@ class VerdictFacts:
     sub_scores: tuple[tuple[str, float | None], ...] = ()
 
 
-def write_verdict(left: VerdictFacts, right: VerdictFacts) -> tuple[str, ...]:
-    """Three or four sentences: rank, kind and capability count, pricing, and unverified records."""
+@dataclass(frozen=True, slots=True)
+class OverlapFacts:
+    """What the match graph says about the pair, exactly as the shared-and-distinct part lists it."""
+
+    shared_count: int
+    only_left: tuple[str, ...]
+    only_right: tuple[str, ...]
+
+
+# Past this many titles the sentence names the first few and gives the count, to stay one readable line.
+MAX_TITLES_NAMED = 3
+
+
+def write_verdict(
+    left: VerdictFacts, right: VerdictFacts, overlap: OverlapFacts | None = None
+) -> tuple[str, ...]:
+    """Rank, leads, kind and capability count, pricing, unverified records and, given ``overlap``,
+    what the two share and what only one offers."""
     sentences = [_rank_sentence(left, right)]
     leads = _leads_sentence(left, right)
     if leads:
@@ -55,6 +72,8 @@ def write_verdict(left: VerdictFacts, right: VerdictFacts) -> tuple[str, ...]:
     grounding = _grounding_sentence(left, right)
     if grounding:
         sentences.append(grounding)
+    if overlap is not None:
+        sentences.append(overlap_sentence(left.name, right.name, overlap))
     return tuple(sentences)
 
 
@@ -149,3 +168,27 @@ def _grounding_sentence(left: VerdictFacts, right: VerdictFacts) -> str | None:
         f"{facts.grounded_count} of {facts.name}'s {facts.capability_count}" for facts in partial
     )
     return f"Evidence was found in the source for {shares} capabilities; the rest are marked unverified."
+
+
+def _titles_phrase(titles: tuple[str, ...]) -> str:
+    quoted = [f"“{title}”" for title in titles[:MAX_TITLES_NAMED]]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    if len(titles) <= MAX_TITLES_NAMED:
+        return listed
+    return f"{len(titles)} capabilities, among them {listed}"
+
+
+def overlap_sentence(left_name: str, right_name: str, overlap: OverlapFacts) -> str:
+    """One sentence: how many capabilities the graph pairs up, then what only each tool offers."""
+    count = overlap.shared_count
+    if count == 0:
+        shared = f"{left_name} and {right_name} share no capabilities in the match graph"
+    else:
+        noun = "capability" if count == 1 else "capabilities"
+        shared = f"{left_name} and {right_name} share {count} {noun} in the match graph"
+    only = [
+        f"only {name} offers {_titles_phrase(titles)}"
+        for name, titles in ((left_name, overlap.only_left), (right_name, overlap.only_right))
+        if titles
+    ]
+    return f"{shared}; {', and '.join(only)}." if only else f"{shared}."

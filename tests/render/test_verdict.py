@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from render import ToolScores, VerdictFacts, write_verdict
+from render.matches import PairMatch, SharedPair
 from schemas import Price
 from tests.render.factories import (
     capability,
@@ -17,7 +18,8 @@ from tests.render.factories import (
     vector_database,
     with_tool,
 )
-from tests.render.page_reading import PAGE_FORMATS, render_tree, table_rows, verdict_text
+from tests.render.matching import vector_vs_etl_match
+from tests.render.page_reading import PAGE_FORMATS, render_tree, section_texts, table_rows, verdict_text
 
 PRICING_PHRASES = {
     "Free": "is free",
@@ -223,3 +225,78 @@ def test_write_verdict_is_usable_on_its_own():
         "Both are Services; each has 1 decomposed capability.",
         "Pricing is unknown for both.",
     )
+
+
+def expected_overlap_claim(tree, names) -> str:
+    """The match-graph sentence, re-derived from nothing but the shared-and-distinct part of the page."""
+    texts = section_texts(tree, "Shared and distinct capabilities")
+    intros = [
+        f"Both offer ({names[0]} ≈ {names[1]}):",
+        f"Only {names[0]} offers:",
+        f"Only {names[1]} offers:",
+    ]
+    starts = [texts.index(intro) for intro in intros]
+    groups = []
+    for start, end in zip(starts, [*starts[1:], len(texts)], strict=True):
+        items = texts[start + 1 : end]
+        groups.append([] if items == ["None."] else items)
+    shared, only_left, only_right = groups
+
+    def titles(items: list[str]) -> str:
+        quoted = [f"“{item}”" for item in items[:3]]
+        listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        return listed if len(items) <= 3 else f"{len(items)} capabilities, among them {listed}"
+
+    count = len(shared)
+    if count == 0:
+        claim = f"{names[0]} and {names[1]} share no capabilities in the match graph"
+    else:
+        claim = f"{names[0]} and {names[1]} share {count} {'capability' if count == 1 else 'capabilities'}"
+        claim += " in the match graph"
+    only = [
+        f"only {name} offers {titles(items)}"
+        for name, items in zip(names, (only_left, only_right), strict=True)
+        if items
+    ]
+    return f"{claim}; {', and '.join(only)}." if only else f"{claim}."
+
+
+MATCHES = {
+    "one shared, both sides distinct": vector_vs_etl_match(),
+    "nothing shared": PairMatch(similarity=0.05, only_left=("Metadata filters",)),
+    "everything shared": PairMatch(
+        similarity=0.9,
+        shared=tuple(
+            SharedPair(left_ordinal=left, left_title=a, right_ordinal=right, right_title=b, similarity=0.8)
+            for left, a, right, b in (
+                (0, "Approximate nearest-neighbour search", 0, "Incremental loads"),
+                (1, "Metadata filters", 1, "Schema drift alerts"),
+            )
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("page_format", PAGE_FORMATS)
+@pytest.mark.parametrize("case", MATCHES)
+def test_verdict_restates_the_shared_and_distinct_part(page_format, case):
+    tree = render_tree(page_format, vector_database(), etl_library(), match=MATCHES[case])
+    verdict = verdict_text(tree)
+
+    claim = expected_overlap_claim(tree, ("Quillvec", "Pipewright"))
+    assert sentences(verdict)[-1] == claim
+    # Exactly one sentence more than the same page without the match.
+    plain = verdict_text(render_tree(page_format, vector_database(), etl_library()))
+    assert verdict == f"{plain} {claim}"
+
+
+def test_verdict_names_a_few_distinct_titles_and_counts_the_rest():
+    many = vector_database(capabilities=[capability(f"Skill {letter}") for letter in "ABCDE"])
+    match = PairMatch(similarity=0.1, only_left=tuple(f"Skill {letter}" for letter in "ABCDE"))
+    tree = render_tree("html", many, etl_library(), match=match)
+
+    claim = expected_overlap_claim(tree, ("Quillvec", "Pipewright"))
+    assert claim.endswith(
+        "only Quillvec offers 5 capabilities, among them “Skill A”, “Skill B” and “Skill C”."
+    )
+    assert verdict_text(tree).endswith(claim)
