@@ -212,6 +212,10 @@ def tools(db: DbOption = None, live: LiveOption = False) -> None:
 @app.command()
 def show(
     tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show every score with its inputs, their sources and dates."),
+    ] = False,
     db: DbOption = None,
     live: LiveOption = False,
 ) -> None:
@@ -221,7 +225,33 @@ def show(
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             profile = session.tool_profile(tool_id)
-        views.print_profile(_stdout(), profile)
+            scores = session.tool_scores(tool_id) if explain else None
+            inputs = session.score_inputs(tool_id) if explain else []
+        if not explain:
+            views.print_profile(_stdout(), profile)
+            return
+        from capgraph.explain import print_score_explanation
+
+        views.print_profile_header(_stdout(), profile)
+        _stdout().print()
+        print_score_explanation(_stdout(), scores, inputs)
+
+
+@app.command()
+def alternatives(
+    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """List a tool's closest alternatives from the match graph, with shared and distinct capabilities."""
+    with _clear_errors():
+        from capgraph.explain import print_alternatives
+        from capgraph.reading import read_warehouse
+
+        with read_warehouse(_settings(db), live=live).reader() as session:
+            rows = session.alternatives(tool_id, limit=limit)
+        print_alternatives(_stdout(), tool_id, rows)
 
 
 @app.command()
@@ -241,8 +271,9 @@ def compare(
         from capgraph.compare import comparison_page
         from capgraph.reading import read_warehouse
 
+        settings = _settings(db)
         page = comparison_page(
-            read_warehouse(_settings(db), live=live),
+            read_warehouse(settings, live=live),
             left,
             right,
             page_format=page_format,  # type: ignore[arg-type]
@@ -254,6 +285,41 @@ def compare(
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")
             _stderr().print(f"wrote {out}", highlight=False)
+        from capgraph.compare import count_comparisons
+
+        notice = count_comparisons(settings, [(left, right)], via="compare")
+        if notice:
+            _stderr().print(notice, highlight=False)
+
+
+@app.command()
+def site(
+    out: Annotated[Path, typer.Option(help="The folder to write the site into (created if missing).")],
+    max_capabilities: Annotated[int, typer.Option(help="Capabilities shown per tool on pair pages.")] = 12,
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """Write a static HTML site: an index with search, a page per tool, a page per compared pair."""
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+        from capgraph.site_build import build_site
+
+        settings = _settings(db)
+        warehouse = read_warehouse(settings, live=live)
+        with warehouse.reader() as session:
+            total = len(session.tool_ids())
+        with views.loading_bar(_stderr(), total=total, label="reading tools") as advance:
+            report = build_site(
+                warehouse, settings, out, max_capabilities=max_capabilities, on_tool=lambda _: advance()
+            )
+        summary = report.summary
+        _stdout().print(
+            f"wrote {summary.pages} pages ({summary.bytes / 1_000_000:.1f} MB) for {report.tools} tools "
+            f"and {summary.pairs} pairs to {out}; open {out / 'index.html'}",
+            highlight=False,
+        )
+        if report.counting_notice:
+            _stderr().print(report.counting_notice, highlight=False)
 
 
 @app.command()

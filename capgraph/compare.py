@@ -1,14 +1,23 @@
-"""Build one "A vs B" comparison page from the warehouse, in Markdown or HTML, with the stored scores."""
+"""Build one "A vs B" comparison page from the warehouse, in Markdown or HTML, with the stored scores
+and the match graph's shared and distinct capabilities; and count the comparisons people asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
+from capgraph.settings import Settings
 from render import render_html, render_markdown
+from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
-from warehouse import ReadSession, Warehouse
+from schemas import CapgraphError
+from warehouse import AlternativeRow, ReadSession, Warehouse
 
 PageFormat = Literal["md", "html"]
+ComparisonVia = Literal["compare", "render", "site"]
+
+COUNTING_LOCK_TIMEOUT_SECONDS = 1.0
+"""A page is worth more than its count: when an ingest run holds the live file, counting gives up fast."""
 
 
 def comparison_page(
@@ -24,8 +33,9 @@ def comparison_page(
         left = session.tool_profile(left_id)
         right = session.tool_profile(right_id)
         scores = {tool_id: scores_of(session, tool_id) for tool_id in (left.tool.id, right.tool.id)}
+        match = pair_match(session.pair_match(left.tool.id, right.tool.id))
     render = render_html if page_format == "html" else render_markdown
-    return render(left, right, max_capabilities=max_capabilities, scores=scores)
+    return render(left, right, max_capabilities=max_capabilities, scores=scores, match=match)
 
 
 def scores_of(session: ReadSession, tool_id: str) -> ToolScores:
@@ -39,4 +49,46 @@ def scores_of(session: ReadSession, tool_id: str) -> ToolScores:
         quality=row.quality,
         ecosystem=row.ecosystem,
         match_graph=row.match_graph,
+        times_matched=row.times_matched,
     )
+
+
+def pair_match(row: AlternativeRow) -> PairMatch:
+    """The warehouse's shared/distinct capabilities of two tools, as the renderer takes them."""
+    return PairMatch(
+        similarity=row.similarity,
+        shared=tuple(
+            SharedPair(
+                left_ordinal=pair.tool_ordinal,
+                left_title=pair.tool_title,
+                right_ordinal=pair.alternative_ordinal,
+                right_title=pair.alternative_title,
+                similarity=pair.similarity,
+            )
+            for pair in row.shared
+        ),
+        only_left=row.only_tool,
+        only_right=row.only_alternative,
+    )
+
+
+def count_comparisons(
+    settings: Settings, pairs: Sequence[tuple[str, str]], *, via: ComparisonVia
+) -> str | None:
+    """Add the pairs to the live warehouse's comparison log ("times matched"); a notice when it could not.
+
+    Counting never costs the page: a busy or missing warehouse only yields the notice. The count
+    reaches read commands with the next published analyst copy.
+    """
+    if not pairs or not settings.db.exists():
+        return None
+    wait = min(settings.lock_timeout_seconds, COUNTING_LOCK_TIMEOUT_SECONDS)
+    live = Warehouse(settings.db, lock_timeout_seconds=wait)
+    try:
+        with live.writer() as session:
+            session.record_comparisons(pairs, via=via)
+    except CapgraphError as error:
+        return f"not counted in times matched: {error.one_line()}"
+    finally:
+        live.release()
+    return None

@@ -13,7 +13,7 @@ import uuid
 from _thread import LockType
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -21,6 +21,7 @@ from typing import Literal
 from capgraph.catalog import CatalogEntry
 from capgraph.http_cache import WarehouseHttpCache
 from capgraph.ledger import RunLedger, ToolCallHooks
+from capgraph.matching import records_changed, refresh_match_graph
 from capgraph.settings import Settings
 from extractors.base import Extractor
 from extractors.grounding import ground
@@ -65,6 +66,8 @@ class RunSummary:
     seconds: float
     stopped_because: str | None = None
     cost_usd: Decimal | None = None
+    match_graph: str | None = None
+    """What the match-graph step did, when it did anything (rebuilt, or failed and kept the old graph)."""
 
     def count(self, status: OutcomeStatus) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -371,7 +374,8 @@ def run_pipeline(
     on_outcome: ProgressCallback | None = None,
     extract_all: ExtractAll | None = None,
 ) -> RunSummary:
-    """One run: resume open batches, check every tool, extract the changed ones, publish the analyst copy.
+    """One run: resume open batches, check every tool, extract the changed ones, rebuild the match
+    graph if records changed, publish the analyst copy.
 
     ``extract_all`` decides how the changed tools are extracted (default: ``on_thread_pool``). Outcomes
     come back in the order of ``refs``.
@@ -397,10 +401,16 @@ def run_pipeline(
     if pending:
         for outcome in (extract_all or on_thread_pool(context))(pending):
             report(outcome)
+    graph = refresh_match_graph(
+        context.warehouse,
+        context.settings,
+        records_changed=records_changed([outcome.status for outcome in outcomes]),
+    )
     publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(refs)}
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
-    return summarize(context, outcomes, time.perf_counter() - started)
+    summary = summarize(context, outcomes, time.perf_counter() - started)
+    return replace(summary, match_graph=graph.describe())
 
 
 def run_serially(

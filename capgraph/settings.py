@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         default=300.0, ge=0, description="How long one fetched OpenRouter model listing serves every ref."
     )
 
+    alternatives_per_tool: int = Field(
+        default=5, ge=1, le=50, description="Edges the match graph keeps per tool (its closest alternatives)."
+    )
+    site_pairs_per_tool: int = Field(
+        default=3, ge=0, le=20, description="Comparison pages `capgraph site` writes per tool."
+    )
     schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")
     catalog: Path = Field(default=Path("examples/catalog.toml"))
 

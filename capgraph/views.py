@@ -41,6 +41,15 @@ def progress_bar(console: Console, *, total: int) -> Iterator[Callable[[ToolOutc
         yield advance
 
 
+@contextmanager
+def loading_bar(console: Console, *, total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A bar over ``total`` steps of a long read; yields the callback that advances it by one."""
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda: progress.update(task, advance=1)
+
+
 def print_summary(console: Console, summary: RunSummary) -> None:
     console.print(summary.headline(), highlight=False)
     if summary.cost_usd is not None and summary.cost_usd > 0:
@@ -54,6 +63,8 @@ def print_summary(console: Console, summary: RunSummary) -> None:
             console.print(
                 Text(f"  warning {outcome.tool_id}: {outcome.ungrounded} ungrounded records stored flagged")
             )
+    if summary.match_graph:
+        console.print(summary.match_graph, highlight=False)
     if summary.stopped_because:
         console.print(Text(f"run stopped: {summary.stopped_because}", style="bold red"))
 
@@ -70,6 +81,12 @@ def print_tools(console: Console, rows: Sequence[Any]) -> None:
 
 
 def print_profile(console: Console, profile: ToolProfile) -> None:
+    print_profile_header(console, profile)
+    _print_records(console, profile)
+
+
+def print_profile_header(console: Console, profile: ToolProfile) -> None:
+    """The tool's name, facts, current run and latest signals."""
     tool = profile.tool
     console.print(Text(f"{tool.name}  ({tool.id}, {tool.kind})", style="bold"))
     facts = [
@@ -88,6 +105,9 @@ def print_profile(console: Console, profile: ToolProfile) -> None:
         console.print(Text(f"  extracted: {_when(run.finished_at)} by {run.extractor}{model}"))
     for signal in profile.signals:
         console.print(Text(f"  {signal.name}: {signal.value:g} (as of {_when(signal.observed_at)})"))
+
+
+def _print_records(console: Console, profile: ToolProfile) -> None:
     if not profile.capabilities:
         console.print("\nno capability records stored for this tool")
         return

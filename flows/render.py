@@ -1,14 +1,15 @@
-"""Prefect flow that renders one comparison page and writes it to a file."""
+"""Prefect flows that publish what the warehouse knows: one comparison page, or the whole static site."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
-from capgraph.compare import PageFormat, comparison_page
+from capgraph.compare import PageFormat, comparison_page, count_comparisons
 from capgraph.reading import read_warehouse
 from capgraph.settings import Settings
+from capgraph.site_build import build_site
 
 
 @flow(name="capgraph-render")
@@ -20,13 +21,22 @@ def render(
     settings: Settings | None = None,
 ) -> str:
     """Write the comparison of two stored tools to ``out`` and return the path written."""
-    page = comparison_page(
-        read_warehouse(settings if settings is not None else Settings()),
-        left_id,
-        right_id,
-        page_format=page_format,
-    )
+    settings = settings if settings is not None else Settings()
+    page = comparison_page(read_warehouse(settings), left_id, right_id, page_format=page_format)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
+    notice = count_comparisons(settings, [(left_id, right_id)], via="render")
+    if notice:
+        get_run_logger().warning(notice)
     return str(target)
+
+
+@flow(name="capgraph-site", validate_parameters=False)
+def site(out: str, settings: Settings | None = None) -> int:
+    """Write the static site to ``out`` (e.g. after a scheduled ingest); returns the pages written."""
+    settings = settings if settings is not None else Settings()
+    report = build_site(read_warehouse(settings), settings, Path(out))
+    if report.counting_notice:
+        get_run_logger().warning(report.counting_notice)
+    return report.summary.pages

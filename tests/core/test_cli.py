@@ -161,7 +161,7 @@ def test_compare_shows_the_stored_scores_and_dashes_for_what_is_missing(
     ranks = invoke(
         settings,
         "sql",
-        f"""SELECT "rank", adoption FROM tool_scores
+        f"""SELECT "rank", adoption, match_graph, times_matched FROM tool_scores
         WHERE tool_id IN ('{stored["lumen"]}', '{stored["brightline"]}')
         ORDER BY tool_id = '{stored["brightline"]}'""",
         "--json",
@@ -170,4 +170,7 @@ def test_compare_shows_the_stored_scores_and_dashes_for_what_is_missing(
     assert [cell.strip() for cell in rows["Rank"]] == [f"{row['rank']}/100" for row in expected]
     assert all(row["adoption"] is None for row in expected)  # local files carry no popularity signal
     assert [cell.strip() for cell in rows["Adoption"]] == ["—", "—"]
-    assert [cell.strip() for cell in rows["Match Graph"]] == ["—", "—"]
+    # Once the graph is built a tool nobody lists as an alternative scores a real 0, not "—".
+    assert all(row["match_graph"] is not None for row in expected)
+    assert [cell.strip() for cell in rows["Match Graph"]] == [f"{row['match_graph']:.0f}" for row in expected]
+    assert [cell.strip() for cell in rows["Times Matched"]] == ["0", "0"]

@@ -11,7 +11,7 @@ from capgraph.cli import app
 from capgraph.pipeline import IngestContext
 from capgraph.settings import Settings
 from flows.ingest import ingest_with, reprocess
-from flows.render import render
+from flows.render import render, site
 from flows.serve import scheduled_deployment
 from tests.core.conftest import DESCRIPTIONS
 from warehouse import Warehouse
@@ -69,6 +69,21 @@ def test_render_flow_writes_the_page(tmp_path: Path) -> None:
     written = render(left_id=left, right_id=right, out=str(tmp_path / "page.md"), settings=settings)
     assert Path(written).read_text().startswith("# ")
     assert " vs " in Path(written).read_text().splitlines()[0]
+    with Warehouse(settings.db).reader() as session:
+        counted = session.tool_scores(left)
+    assert counted is not None and counted.times_matched == 1
+
+
+def test_site_flow_writes_the_site(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
+    ingest_with(settings)(catalog=str(write_catalog(tmp_path)), settings=settings)
+    pages = site(out=str(tmp_path / "site"), settings=settings)
+    with Warehouse(settings.db).reader() as session:
+        tools = len(session.tool_ids())
+    # The index, one page per tool, and the pair pages.
+    assert pages > tools
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert len(list((tmp_path / "site" / "tools").glob("*.html"))) == tools
 
 
 def test_cli_ingests_the_bundled_example_catalog_through_the_flow(tmp_path: Path) -> None:
