@@ -1,5 +1,5 @@
-# Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison)
-# and `make test` (set up with test extras, lint, run the suite).
+# Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison and the site)
+# and `make test` (set up with test extras and Debian's chromium for the browser test, lint, run the suite).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup demo test lint clean
+.PHONY: setup browser demo test lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ demo: setup
 	$(BIN)/capgraph tools --db $(DEMO_DB)
 	$(BIN)/capgraph compare installed:duckdb installed:pydantic --db $(DEMO_DB) --out demo/duckdb-vs-pydantic.md
 	$(BIN)/capgraph compare installed:duckdb installed:pydantic --db $(DEMO_DB) --format html --out demo/duckdb-vs-pydantic.html
-	@echo "Comparison written to demo/duckdb-vs-pydantic.md and demo/duckdb-vs-pydantic.html"
+	$(BIN)/capgraph alternatives installed:duckdb --db $(DEMO_DB) --limit 3
+	$(BIN)/capgraph site --db $(DEMO_DB) --out demo/site
+	@echo "Comparison written to demo/duckdb-vs-pydantic.md and .html; the site is demo/site/index.html"
 
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup
+browser:
+	.ci/ensure-chromium
+
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
