@@ -11,7 +11,7 @@ from render import render_html, render_markdown
 from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
 from schemas import CapgraphError
-from warehouse import AlternativeRow, ReadSession, Warehouse
+from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
 
 PageFormat = Literal["md", "html"]
 ComparisonVia = Literal["compare", "render", "site"]
@@ -32,15 +32,19 @@ def comparison_page(
     with warehouse.reader() as session:
         left = session.tool_profile(left_id)
         right = session.tool_profile(right_id)
-        scores = {tool_id: scores_of(session, tool_id) for tool_id in (left.tool.id, right.tool.id)}
+        scores = page_scores(session, [left.tool.id, right.tool.id])
         match = pair_match(session.pair_match(left.tool.id, right.tool.id))
     render = render_html if page_format == "html" else render_markdown
     return render(left, right, max_capabilities=max_capabilities, scores=scores, match=match)
 
 
-def scores_of(session: ReadSession, tool_id: str) -> ToolScores:
-    """The tool's rank and sub-scores from the ``tool_scores`` view; what is not computed stays None ("—")."""
-    row = session.tool_scores(tool_id)
+def page_scores(session: ReadSession, tool_ids: Sequence[str]) -> dict[str, ToolScores]:
+    """Each tool's rank and sub-scores as of the last run's snapshot; what is not computed stays None."""
+    rows = session.page_scores(tool_ids)
+    return {tool_id: to_tool_scores(rows.get(tool_id)) for tool_id in tool_ids}
+
+
+def to_tool_scores(row: ToolScoreRow | None) -> ToolScores:
     if row is None:
         return ToolScores()
     return ToolScores(

@@ -1,4 +1,5 @@
-"""The match-graph step of a run: rebuild each tool's closest alternatives once records have changed.
+"""The last steps of a run: rebuild each tool's closest alternatives once records have changed, and
+snapshot the scores the pages show.
 
 The graph is a function of every tool's current records, so it is rebuilt after the extractions of a
 run, in one transaction, before the analyst copy is published. A run that changed nothing keeps the
@@ -44,6 +45,18 @@ def refresh_match_graph(warehouse: Warehouse, settings: Settings, *, records_cha
             return GraphRefresh(stats=session.rebuild_match_graph(top_k=settings.alternatives_per_tool))
     except CapgraphError as error:
         return GraphRefresh(error=error.one_line())
+
+
+def snapshot_scores(warehouse: Warehouse, settings: Settings) -> str | None:
+    """Copy the score view into ``score_snapshot`` for the pages; a notice when that failed."""
+    if not settings.db.exists():
+        return None
+    try:
+        with warehouse.writer() as session:
+            session.snapshot_scores()
+    except CapgraphError as error:
+        return f"scores not snapshotted, pages show the previous snapshot: {error.one_line()}"
+    return None
 
 
 def records_changed(statuses: Sequence[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Literal
 from capgraph.catalog import CatalogEntry
 from capgraph.http_cache import WarehouseHttpCache
 from capgraph.ledger import RunLedger, ToolCallHooks
-from capgraph.matching import records_changed, refresh_match_graph
+from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
 from capgraph.settings import Settings
 from extractors.base import Extractor
 from extractors.grounding import ground
@@ -66,8 +66,8 @@ class RunSummary:
     seconds: float
     stopped_because: str | None = None
     cost_usd: Decimal | None = None
-    match_graph: str | None = None
-    """What the match-graph step did, when it did anything (rebuilt, or failed and kept the old graph)."""
+    notes: tuple[str, ...] = ()
+    """What the steps after the extractions did, when worth saying (the match graph rebuilt, a failure)."""
 
     def count(self, status: OutcomeStatus) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -406,11 +406,14 @@ def run_pipeline(
         context.settings,
         records_changed=records_changed([outcome.status for outcome in outcomes]),
     )
+    notes = [
+        note for note in (graph.describe(), snapshot_scores(context.warehouse, context.settings)) if note
+    ]
     publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(refs)}
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
     summary = summarize(context, outcomes, time.perf_counter() - started)
-    return replace(summary, match_graph=graph.describe())
+    return replace(summary, notes=notes)
 
 
 def run_serially(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from capgraph.compare import count_comparisons, pair_match, scores_of
+from capgraph.compare import count_comparisons, page_scores, pair_match
 from capgraph.settings import Settings
 from render.site import SiteAlternative, SiteSummary, SiteTool, published_pairs, site_files, write_site
 from warehouse import ReadSession, Warehouse
@@ -53,7 +53,9 @@ def build_site(
 
 
 def _site_tools(session: ReadSession, on_tool: ToolLoaded | None) -> Iterator[SiteTool]:
-    for tool_id in session.tool_ids():
+    tool_ids = session.tool_ids()
+    scores = page_scores(session, tool_ids)
+    for tool_id in tool_ids:
         alternatives = tuple(
             SiteAlternative(
                 tool_id=row.alternative_id,
@@ -66,7 +68,7 @@ def _site_tools(session: ReadSession, on_tool: ToolLoaded | None) -> Iterator[Si
         )
         yield SiteTool(
             profile=session.tool_profile(tool_id),
-            scores=scores_of(session, tool_id),
+            scores=scores[tool_id],
             alternatives=alternatives,
         )
         if on_tool is not None:

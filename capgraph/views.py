@@ -63,8 +63,8 @@ def print_summary(console: Console, summary: RunSummary) -> None:
             console.print(
                 Text(f"  warning {outcome.tool_id}: {outcome.ungrounded} ungrounded records stored flagged")
             )
-    if summary.match_graph:
-        console.print(summary.match_graph, highlight=False)
+    for note in summary.notes:
+        console.print(note, highlight=False)
     if summary.stopped_because:
         console.print(Text(f"run stopped: {summary.stopped_because}", style="bold red"))
 

@@ -474,6 +474,21 @@ CREATE TABLE comparison_events (
     via VARCHAR NOT NULL CHECK (via IN ('compare', 'render', 'site'))
 );
 
+-- The tool_scores view recomputes every tool's percentiles on each read (tens of ms on thousands of
+-- tools); pages read this copy of it instead, taken at the end of every ingest run.
+CREATE TABLE score_snapshot (
+    tool_id VARCHAR PRIMARY KEY,
+    adoption DOUBLE,
+    quality DOUBLE,
+    ecosystem DOUBLE,
+    match_graph DOUBLE,
+    "rank" INTEGER,
+    inputs_used BIGINT NOT NULL,
+    times_matched BIGINT NOT NULL,
+    formula_version VARCHAR NOT NULL,
+    computed_at TIMESTAMPTZ NOT NULL
+);
+
 CREATE OR REPLACE VIEW match_alternatives AS
 SELECT
     e.tool_id,
@@ -683,7 +698,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6,
         "match graph (tokeniser macros, builds, edges, capability pairs, term statistics), comparison "
-        "events, view match_alternatives, score views scores-v2",
+        "events, view match_alternatives, score views scores-v2, score snapshot",
         _MATCH_GRAPH + _SCORE_VIEWS_V2,
     ),
 )

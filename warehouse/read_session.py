@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +40,9 @@ from warehouse.rows import (
 )
 from warehouse.scores import (
     SCORE_INPUTS_SQL,
+    SNAPSHOT_SQL,
     TOOL_SCORES_SQL,
+    VIEW_SCORES_SQL,
     score_input_from_row,
     tool_score_from_row,
 )
@@ -277,6 +279,20 @@ class ReadSession:
         row = self._connection.execute(TOOL_SCORES_SQL, [tool_id]).fetchone()
         return None if row is None else tool_score_from_row(row)
 
+    def page_scores(self, tool_ids: Sequence[str]) -> dict[str, ToolScoreRow]:
+        """Scores for pages, by tool id: from ``score_snapshot`` (taken at the end of each run), and from
+        the ``tool_scores`` view for any tool the snapshot lacks. Unknown ids are left out."""
+        wanted = list(dict.fromkeys(tool_ids))
+        found = {
+            row[0]: tool_score_from_row(row)
+            for row in self._connection.execute(SNAPSHOT_SQL, [wanted]).fetchall()
+        }
+        missing = [tool_id for tool_id in wanted if tool_id not in found]
+        if missing:
+            for row in self._connection.execute(VIEW_SCORES_SQL, [missing]).fetchall():
+                found[row[0]] = tool_score_from_row(row)
+        return found
+
     def score_inputs(self, tool_id: str) -> list[ScoreInputRow]:
         """Every input the tool's scores rest on, by input name; empty for an unknown tool."""
         rows = self._connection.execute(SCORE_INPUTS_SQL, [tool_id]).fetchall()
@@ -437,12 +453,20 @@ class ReadSession:
 
     def _capabilities_of_run(self, run_id: str, limit: int | None) -> list[Capability]:
         rows = self._connection.execute(
+            # Record ids are "<run_id>/<ordinal>", so the prefix picks the run's quotes without the
+            # whole-table join a correlated subquery becomes (half the time of a page on a big file).
             """
-            SELECT c.title, c.description, c.unique_text, c.vs_alternatives, c.grounded,
-                   (SELECT list(struct_pack(quote := e.quote, first := e.start_offset, last := e.end_offset)
-                                ORDER BY e.ordinal)
-                    FROM evidence AS e WHERE e.capability_id = c.id)
+            WITH quotes AS (
+                SELECT capability_id,
+                       list(struct_pack(quote := quote, first := start_offset, last := end_offset)
+                            ORDER BY ordinal) AS evidence
+                FROM evidence
+                WHERE starts_with(capability_id, $run_id || '/')
+                GROUP BY capability_id
+            )
+            SELECT c.title, c.description, c.unique_text, c.vs_alternatives, c.grounded, q.evidence
             FROM capabilities AS c
+            LEFT JOIN quotes AS q ON q.capability_id = c.id
             WHERE c.run_id = $run_id
             ORDER BY c.ordinal
             LIMIT $limit

@@ -20,6 +20,27 @@ FROM tool_scores
 WHERE tool_id = ?
 """
 
+SNAPSHOT_SQL = """
+SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
+       formula_version
+FROM score_snapshot
+WHERE list_contains(?, tool_id)
+"""
+
+VIEW_SCORES_SQL = """
+SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
+       formula_version
+FROM tool_scores
+WHERE list_contains(?, tool_id)
+"""
+
+TAKE_SNAPSHOT_SQL = """
+INSERT INTO score_snapshot
+SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
+       formula_version, now()
+FROM tool_scores
+"""
+
 SCORE_INPUTS_SQL = """
 SELECT tool_id, input, value, source, observed_at, formula_version
 FROM score_inputs

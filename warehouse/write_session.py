@@ -40,6 +40,7 @@ from warehouse.known_rows import (
 )
 from warehouse.read_session import ReadSession
 from warehouse.rows import FINISHED_BATCH_STATUSES, CachedHttpRow, MatchGraphStats, StoredFetch
+from warehouse.scores import TAKE_SNAPSHOT_SQL
 from warehouse.values import as_utc, same_signal_value
 
 _CAPABILITY_COLUMNS = [
@@ -246,6 +247,14 @@ class WriteSession(ReadSession):
             min_similarity=min_similarity,
             pair_threshold=pair_threshold,
         )
+
+    def snapshot_scores(self) -> int:
+        """Replace ``score_snapshot`` with the ``tool_scores`` view as it reads now; rows written."""
+        with self._transaction("score snapshot", "taking the score snapshot"):
+            self._connection.execute("DELETE FROM score_snapshot")
+            self._connection.execute(TAKE_SNAPSHOT_SQL)
+            (count,) = self._connection.execute("SELECT count(*) FROM score_snapshot").fetchone() or (0,)
+        return int(count)
 
     def record_comparisons(self, pairs: Sequence[tuple[str, str]], *, via: str) -> int:
         """Note each (left_id, right_id) pair as compared ``via`` compare, render or site; rows written."""

@@ -297,3 +297,27 @@ def test_an_unknown_way_of_comparing_is_refused_and_nothing_is_written(two_packa
     with two_packages.writer() as session, pytest.raises(CapgraphError, match="got int"):
         session.record_comparisons(3, via="site")  # type: ignore[arg-type]
     assert _scores(two_packages, builders.OTTER_ID).times_matched == 0
+
+
+def test_pages_read_the_snapshot_until_the_next_one_and_the_view_for_tools_it_lacks(
+    two_packages: Warehouse,
+) -> None:
+    otter, pike = builders.OTTER_ID, PIKE_ID
+    with two_packages.writer() as session:
+        assert session.snapshot_scores() == len(session.tool_ids())
+        session.record_comparisons([(otter, pike)], via="compare")
+    with two_packages.reader() as session:
+        pages = session.page_scores([otter, pike, "pypi:nobody"])
+        live = session.tool_scores(otter)
+    assert set(pages) == {otter, pike}
+    assert live is not None and live.times_matched == 1
+    # The snapshot keeps the figures of when it was taken; the view moves on.
+    assert pages[otter].times_matched == 0
+    assert (pages[otter].rank, pages[pike].rank) == (live.rank, 100)
+    with two_packages.writer() as session:
+        session.snapshot_scores()
+        session.upsert_tool(builders.tool("pypi:newcomer", name="Newcomer"))
+    with two_packages.reader() as session:
+        pages = session.page_scores([otter, "pypi:newcomer"])
+    assert pages[otter].times_matched == 1
+    assert pages["pypi:newcomer"].rank is None and pages["pypi:newcomer"].inputs_used == 0
