@@ -98,7 +98,7 @@ def _leads_sentence(left: VerdictFacts, right: VerdictFacts) -> str | None:
         if left_value is None or right_value is None or round(left_value) == round(right_value):
             continue
         leads[left.name if round(left_value) > round(right_value) else right.name].append(name)
-    parts = [f"{tool} leads on {' and '.join(names)}" for tool, names in leads.items() if names]
+    parts = [f"{tool} leads on {series(names)}" for tool, names in leads.items() if names]
     return "; ".join(parts) + "." if parts else None
 
 
@@ -170,9 +170,13 @@ def _grounding_sentence(left: VerdictFacts, right: VerdictFacts) -> str | None:
     return f"Evidence was found in the source for {shares} capabilities; the rest are marked unverified."
 
 
+def series(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _titles_phrase(titles: tuple[str, ...]) -> str:
-    quoted = [f"“{title}”" for title in titles[:MAX_TITLES_NAMED]]
-    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    listed = series([f"“{title}”" for title in titles[:MAX_TITLES_NAMED]])
     if len(titles) <= MAX_TITLES_NAMED:
         return listed
     return f"{len(titles)} capabilities, among them {listed}"

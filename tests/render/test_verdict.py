@@ -202,9 +202,7 @@ def test_verdict_names_the_sub_scores_each_tool_leads_on_as_the_table_shows_them
         if "—" in (left, right) or int(left) == int(right):
             continue
         leads[names[0] if int(left) > int(right) else names[1]].append(label.lower())
-    expected = (
-        "; ".join(f"{tool} leads on {' and '.join(found)}" for tool, found in leads.items() if found) + "."
-    )
+    expected = "; ".join(f"{tool} leads on {in_words(found)}" for tool, found in leads.items() if found) + "."
     assert sentences(verdict)[1] == expected
     assert expected == "Quillvec leads on adoption; Pipewright leads on quality."  # ecosystem shows 50 vs 50
 
@@ -300,3 +298,16 @@ def test_verdict_names_a_few_distinct_titles_and_counts_the_rest():
         "only Quillvec offers 5 capabilities, among them “Skill A”, “Skill B” and “Skill C”."
     )
     assert verdict_text(tree).endswith(claim)
+
+
+def in_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def test_three_leads_read_as_a_list() -> None:
+    scores = {
+        "pypi:quillvec": ToolScores(rank=80, adoption=90, quality=90, ecosystem=90, match_graph=10),
+        "pypi:pipewright": ToolScores(rank=20, adoption=10, quality=10, ecosystem=10, match_graph=10),
+    }
+    _, verdict, names = read("md", vector_database(), etl_library(), scores=scores)
+    assert sentences(verdict)[1] == f"{names[0]} leads on adoption, quality and ecosystem."
