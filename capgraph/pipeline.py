@@ -406,9 +406,8 @@ def run_pipeline(
         context.settings,
         records_changed=records_changed([outcome.status for outcome in outcomes]),
     )
-    notes = [
-        note for note in (graph.describe(), snapshot_scores(context.warehouse, context.settings)) if note
-    ]
+    snapshot = snapshot_scores(context.warehouse, context.settings)
+    notes = tuple(note for note in (graph.describe(), snapshot) if note)
     publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(refs)}
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
