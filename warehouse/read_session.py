@@ -41,7 +41,6 @@ from warehouse.rows import (
 from warehouse.scores import (
     SCORE_INPUTS_SQL,
     SNAPSHOT_SQL,
-    TOOL_SCORES_SQL,
     VIEW_SCORES_SQL,
     score_input_from_row,
     tool_score_from_row,
@@ -276,7 +275,7 @@ class ReadSession:
 
     def tool_scores(self, tool_id: str) -> ToolScoreRow | None:
         """The tool's sub-scores and rank from the ``tool_scores`` view; None for an unknown tool."""
-        row = self._connection.execute(TOOL_SCORES_SQL, [tool_id]).fetchone()
+        row = self._connection.execute(VIEW_SCORES_SQL, [[tool_id]]).fetchone()
         return None if row is None else tool_score_from_row(row)
 
     def page_scores(self, tool_ids: Sequence[str]) -> dict[str, ToolScoreRow]:

@@ -13,33 +13,16 @@ from warehouse.values import as_utc
 
 FORMULA_VERSION = "scores-v2"
 
-TOOL_SCORES_SQL = """
-SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
-       formula_version
-FROM tool_scores
-WHERE tool_id = ?
+# One column list for every read and for the snapshot, so ``tool_score_from_row`` fits them all.
+_SCORE_COLUMNS = """
+    tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched, formula_version
 """
 
-SNAPSHOT_SQL = """
-SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
-       formula_version
-FROM score_snapshot
-WHERE list_contains(?, tool_id)
-"""
+VIEW_SCORES_SQL = f"SELECT {_SCORE_COLUMNS} FROM tool_scores WHERE list_contains(?, tool_id)"
 
-VIEW_SCORES_SQL = """
-SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
-       formula_version
-FROM tool_scores
-WHERE list_contains(?, tool_id)
-"""
+SNAPSHOT_SQL = f"SELECT {_SCORE_COLUMNS} FROM score_snapshot WHERE list_contains(?, tool_id)"
 
-TAKE_SNAPSHOT_SQL = """
-INSERT INTO score_snapshot
-SELECT tool_id, adoption, quality, ecosystem, match_graph, "rank", inputs_used, times_matched,
-       formula_version, now()
-FROM tool_scores
-"""
+TAKE_SNAPSHOT_SQL = f"INSERT INTO score_snapshot SELECT {_SCORE_COLUMNS}, now() FROM tool_scores"
 
 SCORE_INPUTS_SQL = """
 SELECT tool_id, input, value, source, observed_at, formula_version
