@@ -35,6 +35,7 @@ from schemas import (
     ExtractionRun,
     FatalRunError,
     FetchResult,
+    Interrupt,
     utc_now,
 )
 from sources.registry import SourceRegistry
@@ -108,13 +109,24 @@ class IngestContext:
     extractor_notice: str
     ledger: RunLedger
     ingest_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    trigger: str = "cli"
+    """What started the run: ``cli``, ``schedule``, or ``prefect:<flow run id>``; kept in run history."""
+    interrupt: Interrupt = field(default_factory=Interrupt)
+    """Set by SIGTERM/SIGINT: every wait of this run (retries, rate limits, batch polls) ends at once."""
     snapshot: dict[str, StoredState] = field(default_factory=dict)
     _stop_reason: str | None = None
     _stop_lock: LockType = field(default_factory=threading.Lock)
 
     @classmethod
-    def create(cls, settings: Settings, *, extractor: Extractor | None = None) -> IngestContext:
-        chosen, notice = (extractor, f"extractor: {extractor.name}") if extractor else resolve(settings)
+    def create(
+        cls, settings: Settings, *, extractor: Extractor | None = None, trigger: str = "cli"
+    ) -> IngestContext:
+        interrupt = Interrupt()
+        chosen, notice = (
+            (extractor, f"extractor: {extractor.name}")
+            if extractor
+            else resolve(settings, sleep=interrupt.sleep)
+        )
         warehouse = Warehouse(
             settings.db,
             lock_timeout_seconds=settings.lock_timeout_seconds,
@@ -123,10 +135,14 @@ class IngestContext:
         return cls(
             settings=settings,
             warehouse=warehouse,
-            sources=SourceRegistry.from_settings(settings, cache=WarehouseHttpCache(warehouse)),
+            sources=SourceRegistry.from_settings(
+                settings, cache=WarehouseHttpCache(warehouse), sleep=interrupt.sleep
+            ),
             extractor=chosen,
             extractor_notice=notice,
             ledger=RunLedger(max_cost_usd=settings.max_cost_usd),
+            trigger=trigger,
+            interrupt=interrupt,
         )
 
     def load_snapshot(self) -> None:

@@ -5,13 +5,17 @@ Factories import their implementation lazily, so choosing ``heuristic`` never im
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from capgraph.settings import Settings
 from extractors.base import Extractor
 from schemas import CapgraphError
 
-ExtractorFactory = Callable[[Settings], Extractor]
+Sleep = Callable[[float], None]
+ExtractorFactory = Callable[[Settings, Sleep], Extractor]
+"""Builds an extractor from the settings; ``Sleep`` is how it waits (retries, rate limits), so a
+run's interrupt can cut those waits short."""
 
 _FACTORIES: dict[str, ExtractorFactory] = {}
 
@@ -28,7 +32,7 @@ def available() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def create(name: str, settings: Settings) -> Extractor:
+def create(name: str, settings: Settings, *, sleep: Sleep = time.sleep) -> Extractor:
     try:
         factory = _FACTORIES[name]
     except KeyError:
@@ -37,27 +41,30 @@ def create(name: str, settings: Settings) -> Extractor:
             subject="CAPGRAPH_EXTRACTOR",
             hint=f"choose one of: auto, {', '.join(available())}",
         ) from None
-    return factory(settings)
+    return factory(settings, sleep)
 
 
-def resolve(settings: Settings) -> tuple[Extractor, str]:
+def resolve(settings: Settings, *, sleep: Sleep = time.sleep) -> tuple[Extractor, str]:
     """The extractor the settings ask for, and a one-line notice saying which was used and why."""
     if settings.extractor != "auto":
-        return create(settings.extractor, settings), f"extractor: {settings.extractor} (CAPGRAPH_EXTRACTOR)"
+        chosen = create(settings.extractor, settings, sleep=sleep)
+        return chosen, f"extractor: {settings.extractor} (CAPGRAPH_EXTRACTOR)"
     if settings.has_anthropic_key() and "anthropic" in _FACTORIES:
-        return create("anthropic", settings), "extractor: anthropic (auto: an API key is configured)"
-    return create("heuristic", settings), "extractor: heuristic (auto: no Anthropic API key configured)"
+        chosen = create("anthropic", settings, sleep=sleep)
+        return chosen, "extractor: anthropic (auto: an API key is configured)"
+    chosen = create("heuristic", settings, sleep=sleep)
+    return chosen, "extractor: heuristic (auto: no Anthropic API key configured)"
 
 
 @register("heuristic")
-def _heuristic(settings: Settings) -> Extractor:
+def _heuristic(settings: Settings, sleep: Sleep) -> Extractor:
     from extractors.heuristic import HeuristicExtractor
 
     return HeuristicExtractor()
 
 
 @register("anthropic")
-def _anthropic(settings: Settings) -> Extractor:
+def _anthropic(settings: Settings, sleep: Sleep) -> Extractor:
     from extractors.anthropic import AnthropicExtractor
 
-    return AnthropicExtractor.from_settings(settings)
+    return AnthropicExtractor.from_settings(settings, sleep=sleep)

@@ -49,6 +49,17 @@ class FatalRunError(CapgraphError):
     """Stops the whole run at once (bad credentials, no credit): every other tool would fail the same way."""
 
 
+class RunInterrupted(FatalRunError):
+    """SIGTERM or SIGINT (or a caller) asked the run to stop: no new work starts, waits end at once."""
+
+
+class DeferredError(TransientError):
+    """Worth doing, but not in this run: the API asked for a wait longer than the run will sleep.
+
+    The tool is reported as deferred (not failed) and picked up again by the next run.
+    """
+
+
 class BudgetExceeded(CapgraphError):
     """The run's cost cap is reached: no new paid calls start."""
 

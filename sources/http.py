@@ -261,8 +261,14 @@ class HttpClient:
         self._host_limits_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, cache: HttpCache | None = None) -> HttpClient:
-        return cls(HttpOptions.from_settings(settings), cache=cache)
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        cache: HttpCache | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> HttpClient:
+        return cls(HttpOptions.from_settings(settings), cache=cache, sleep=sleep)
 
     def close(self) -> None:
         self._transport.close()

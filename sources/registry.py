@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from capgraph.settings import Settings
 from schemas import FetchResult, UnknownRefError
 from sources.base import Source, split_ref
@@ -21,10 +24,16 @@ class SourceRegistry:
         self._http_client = http_client
 
     @classmethod
-    def from_settings(cls, settings: Settings, cache: HttpCache | None = None) -> SourceRegistry:
-        """Every source, the remote ones sharing one HTTP client (so per-host limits hold across them)
-        and ``cache`` for conditional requests."""
-        client = HttpClient.from_settings(settings, cache=cache)
+    def from_settings(
+        cls,
+        settings: Settings,
+        cache: HttpCache | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> SourceRegistry:
+        """Every source, the remote ones sharing one HTTP client (so per-host limits hold across them),
+        ``cache`` for conditional requests and ``sleep`` for retry waits (a run's interruptible one)."""
+        client = HttpClient.from_settings(settings, cache=cache, sleep=sleep)
         return cls(
             [
                 InstalledSource(),
