@@ -22,11 +22,11 @@ demo: setup
 	mkdir -p demo
 	$(BIN)/capgraph ingest --db $(DEMO_DB) --catalog examples/catalog.toml
 	$(BIN)/capgraph tools --db $(DEMO_DB)
-	$(BIN)/capgraph compare installed:duckdb installed:pydantic --db $(DEMO_DB) --out demo/duckdb-vs-pydantic.md
-	$(BIN)/capgraph compare installed:duckdb installed:pydantic --db $(DEMO_DB) --format html --out demo/duckdb-vs-pydantic.html
-	$(BIN)/capgraph alternatives installed:duckdb --db $(DEMO_DB) --limit 3
+	$(BIN)/capgraph compare installed:httpx installed:requests --db $(DEMO_DB) --out demo/httpx-vs-requests.md
+	$(BIN)/capgraph compare installed:httpx installed:requests --db $(DEMO_DB) --format html --out demo/httpx-vs-requests.html
+	$(BIN)/capgraph alternatives installed:httpx --db $(DEMO_DB) --limit 3
 	$(BIN)/capgraph site --db $(DEMO_DB) --out demo/site
-	@echo "Comparison written to demo/duckdb-vs-pydantic.md and .html; the site is demo/site/index.html"
+	@echo "Comparison written to demo/httpx-vs-requests.md and .html; the site is demo/site/index.html"
 
 lint: setup
 	$(BIN)/ruff check .

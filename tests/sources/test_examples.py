@@ -23,8 +23,9 @@ def test_catalog_has_the_demo_tools(catalog):
     installed = [ref for ref in catalog.refs if ref.startswith("installed:")]
     files = [ref for ref in catalog.refs if ref.startswith("file:")]
 
-    assert {"installed:duckdb", "installed:pydantic"} <= set(installed)
-    assert 10 <= len(installed) <= 15
+    # The demo's headline pair: two HTTP clients that really compete.
+    assert {"installed:httpx", "installed:requests"} <= set(installed)
+    assert 10 <= len(installed) <= 16
     assert files == ["file:examples/descriptions/quillmark.md", "file:examples/descriptions/tidewatch.html"]
 
 
