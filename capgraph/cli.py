@@ -375,8 +375,7 @@ def sql(
     with _clear_errors():
         from capgraph.reading import read_warehouse
 
-        with read_warehouse(_settings(db), live=live).reader() as session:
-            columns, rows = session.query(statement)
+        columns, rows = read_warehouse(_settings(db), live=live).analyst_query(statement)
         if as_json:
             records = [dict(zip(columns, row, strict=True)) for row in rows]
             sys.stdout.write(json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n")
