@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
 from capgraph import views
 from capgraph.settings import Settings
@@ -50,7 +51,7 @@ def _settings(db: Path | None, **overrides: Any) -> Settings:
 
 
 def _stdout() -> Console:
-    console = Console(soft_wrap=False)
+    console = views.verbatim_console(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped or logged output (cron, make) would be cut at 80 columns: tool ids must stay whole.
         console.width = 200
@@ -59,7 +60,12 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     # soft_wrap: an error stays one line in logs instead of being broken at 80 columns.
-    return Console(stderr=True, soft_wrap=True)
+    return views.verbatim_console(stderr=True, soft_wrap=True)
+
+
+def _print_error(message: str) -> None:
+    """One red "error:" line on stderr; the message (it may quote any input) is printed verbatim."""
+    _stderr().print(Text.assemble(("error:", "red"), " ", message))
 
 
 @contextmanager
@@ -68,7 +74,7 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except CapgraphError as error:
-        _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
+        _print_error(error.one_line())
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except ValidationError as error:
         if error.title != Settings.__name__:
@@ -76,9 +82,7 @@ def _clear_errors() -> Iterator[None]:
         for problem in error.errors():
             name = "CAPGRAPH_" + "_".join(str(part) for part in problem["loc"]).upper()
             given = problem.get("input")
-            _stderr().print(
-                f"[red]error:[/red] setting {name}={given!s}: {problem['msg']}", highlight=False, markup=True
-            )
+            _print_error(f"setting {name}={given!s}: {problem['msg']}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -117,7 +121,7 @@ def ingest(
 ) -> None:
     """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
     if not refs and catalog is None:
-        _stderr().print("[red]error:[/red] give tool refs or --catalog FILE (see capgraph ingest --help)")
+        _print_error("give tool refs or --catalog FILE (see capgraph ingest --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
     with _clear_errors():
         settings = _settings(
