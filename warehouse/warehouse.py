@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import duckdb
 from schemas import CapgraphError, NotFoundError
 from warehouse.attachment import attached_file
 from warehouse.duck_errors import first_line
+from warehouse.export import ExportedFile, export_all
 from warehouse.publish import publish_copy
 from warehouse.read_session import ReadSession
 from warehouse.sandbox import run_select
@@ -117,6 +118,18 @@ class Warehouse:
             )
         self.release()
         return run_select(self.path, sql)
+
+    def export(
+        self, target: Path, export_format: str, *, on_file: Callable[[ExportedFile], None] | None = None
+    ) -> list[ExportedFile]:
+        """Write every table and view into the folder ``target``, one file each, from one snapshot;
+        a failure leaves no file behind (see ``warehouse.export``)."""
+        if not self.path.exists():
+            raise NotFoundError(
+                "no warehouse file here yet", subject=str(self.path), hint="run `capgraph ingest` first"
+            )
+        with self._file.session("read_only", timeout_seconds=self.lock_timeout_seconds) as connection:
+            return export_all(connection, Path(target), export_format, on_file=on_file)
 
     def publish(self, target: Path) -> None:
         """Replace ``target`` with a complete copy of this warehouse, atomically.
