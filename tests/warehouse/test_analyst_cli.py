@@ -13,6 +13,7 @@ import pytest
 
 from tests.warehouse import builders
 from warehouse import Warehouse
+from warehouse.comments import COMMENTS
 
 CLI = Path(sys.executable).parent / "duckdb"
 
@@ -61,3 +62,13 @@ def test_the_match_macros_work_in_the_cli(published: Path) -> None:
     _, ours = Warehouse(published).analyst_query(f"SELECT match_tokens('{text}')")
     rows = _cli(published, f"SELECT match_tokens('{text}') AS terms")
     assert rows[1][0] == str(ours[0][0]).replace("'", "")
+
+
+def test_the_cli_sees_the_comments_of_views_and_columns(published: Path) -> None:
+    rows = _cli(
+        published,
+        "SELECT comment FROM duckdb_views() WHERE view_name = 'tool_summary' "
+        "UNION ALL SELECT comment FROM duckdb_columns() "
+        "WHERE table_name = 'tool_summary' AND column_name = 'id'",
+    )
+    assert rows[1:] == [[COMMENTS["tool_summary"].text], [COMMENTS["tool_summary"].columns["id"]]]
