@@ -17,6 +17,7 @@ sandbox is what holds when a SELECT reaches outside the warehouse through a tabl
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,8 @@ from warehouse.migrations import require_current
 from warehouse.sql_guard import READ_ONLY_HINT, single_select
 
 SANDBOX_ALIAS = "warehouse"
+_FIRST_RETRY_SECONDS = 0.01
+_LONGEST_RETRY_SECONDS = 0.25
 
 _CONNECT_CONFIG: dict[str, str | bool] = {
     "autoload_known_extensions": False,
@@ -45,19 +48,15 @@ _RESTRICTIONS = (
 
 
 @contextmanager
-def sandboxed(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def sandboxed(path: Path, *, timeout_seconds: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a fresh locked-down instance whose default database is ``path``, read-only.
 
-    The file must not be attached read-write elsewhere in this process (DuckDB refuses that).
+    While another process writes the file, retries for ``timeout_seconds``. The file must not be
+    attached read-write elsewhere in this process (DuckDB refuses that).
     """
     connection = duckdb.connect(":memory:", config=_CONNECT_CONFIG)
     try:
-        try:
-            connection.execute(f"ATTACH {sql_string(str(path))} AS {SANDBOX_ALIAS} (READ_ONLY)")
-        except duckdb.Error as error:
-            if is_lock_conflict(error):
-                raise busy_error(path, error, waited_seconds=0) from error
-            raise open_error(path, error) from error
+        _attach(connection, path, timeout_seconds)
         connection.execute(f"USE {SANDBOX_ALIAS}")
         require_current(connection, path)
         for statement in _RESTRICTIONS:
@@ -67,10 +66,29 @@ def sandboxed(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.close()
 
 
-def run_select(path: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _attach(connection: duckdb.DuckDBPyConnection, path: Path, timeout_seconds: float) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    delay = _FIRST_RETRY_SECONDS
+    while True:
+        try:
+            connection.execute(f"ATTACH {sql_string(str(path))} AS {SANDBOX_ALIAS} (READ_ONLY)")
+            return
+        except duckdb.Error as error:
+            if not is_lock_conflict(error):
+                raise open_error(path, error) from error
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise busy_error(path, error, waited_seconds=timeout_seconds) from error
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, _LONGEST_RETRY_SECONDS)
+
+
+def run_select(
+    path: Path, sql: str, *, timeout_seconds: float = 0.0
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Columns and rows of one analyst SELECT on ``path``; anything else, or any failure, is one line."""
     statement = single_select(sql)
-    with sandboxed(path) as connection:
+    with sandboxed(path, timeout_seconds=timeout_seconds) as connection:
         try:
             connection.execute("BEGIN TRANSACTION READ ONLY")
             result = connection.execute(statement)

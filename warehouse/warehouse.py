@@ -117,7 +117,7 @@ class Warehouse:
                 "no warehouse file here yet", subject=str(self.path), hint="run `capgraph ingest` first"
             )
         self.release()
-        return run_select(self.path, sql)
+        return run_select(self.path, sql, timeout_seconds=self.lock_timeout_seconds)
 
     def export(
         self, target: Path, export_format: str, *, on_file: Callable[[ExportedFile], None] | None = None

@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from schemas import CapgraphError
+from schemas import CapgraphError, WarehouseBusyError
 from tests.warehouse import builders
+from tests.warehouse.processes import holding
 from warehouse import Warehouse
 from warehouse.sandbox import sandboxed
 
@@ -110,3 +111,14 @@ def test_a_refused_statement_names_what_it_was(populated: Warehouse) -> None:
     for statement, named in (("ATTACH 'x.duckdb' AS x", "ATTACH"), ("COPY tools TO 'x.csv'", "COPY")):
         with pytest.raises(CapgraphError, match=named):
             populated.analyst_query(statement)
+
+
+def test_a_file_another_process_writes_is_waited_for_then_named(populated: Warehouse) -> None:
+    populated.release()
+    impatient = Warehouse(populated.path, lock_timeout_seconds=0.3)
+    with holding(populated.path) as holder, pytest.raises(WarehouseBusyError) as caught:
+        impatient.analyst_query("SELECT count(*) FROM tools")
+    assert f"PID {holder.pid}" in caught.value.message
+    assert "gave up after 0.3s" in caught.value.message
+    # Once the writer is gone, the same query answers.
+    assert impatient.analyst_query("SELECT count(*) FROM tools") == (["count_star()"], [(2,)])
