@@ -1,6 +1,7 @@
 """The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
 
-Read commands (tools, show, compare, runs, costs, sql) never import Prefect, so they answer at once.
+Read commands (tools, show, alternatives, compare, runs, costs, sql, export) never import Prefect, so they
+answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
