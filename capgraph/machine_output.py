@@ -1,9 +1,9 @@
 """Machine-readable output of the read commands (`--json`, `--csv`): plain text on stdout, nothing else.
 
 No Rich, so no markup, colours, wrapping or truncation: values come out exactly as stored. JSON is an
-array of objects (one per row); CSV has a header row, empty cells for NULL, and nested values (lists,
-records) as JSON text. Dates are ISO 8601; amounts of money are exact decimal strings in CSV and numbers
-in JSON.
+array of objects, one per row (NaN and infinities become null). CSV has a header row, empty cells for
+NULL, and nested values (lists, records) as JSON text. Dates are ISO 8601; amounts of money are exact
+decimal strings in CSV and numbers in JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -77,7 +78,10 @@ def write_rows(
     """Write a result of ``columns`` and ``rows`` to ``stream`` (stdout by default)."""
     out = stream if stream is not None else sys.stdout
     if output_format == "json":
-        records = [{column: plain(value) for column, value in zip(columns, row, strict=True)} for row in rows]
+        records = [
+            {column: _finite(plain(value)) for column, value in zip(columns, row, strict=True)}
+            for row in rows
+        ]
         out.write(json.dumps(records, ensure_ascii=False, indent=2, default=_json_number) + "\n")
         return
     writer = csv.writer(out, lineterminator="\n")
@@ -89,7 +93,18 @@ def write_rows(
 def write_document(document: Mapping[str, Any], stream: TextIO | None = None) -> None:
     """Write one JSON object (a command whose answer is one thing, such as a tool's profile)."""
     out = stream if stream is not None else sys.stdout
-    out.write(json.dumps(plain(document), ensure_ascii=False, indent=2, default=_json_number) + "\n")
+    out.write(json.dumps(_finite(plain(document)), ensure_ascii=False, indent=2, default=_json_number) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities as null: JSON has no such numbers, and a reader must not choke on them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _json_number(value: Any) -> float:

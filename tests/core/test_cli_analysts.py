@@ -143,6 +143,18 @@ def test_every_read_command_prints_plain_csv(hostile: Settings, command: tuple[s
         assert records[0]["ingest_id"] == "ingest-[/]"
 
 
+def test_json_stays_valid_with_nan_and_infinity(hostile: Settings) -> None:
+    result = invoke(
+        hostile, "sql", "SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b, 1.5::DOUBLE AS c", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout, parse_constant=lambda name: pytest.fail(name)) == [
+        {"a": None, "b": None, "c": 1.5}
+    ]
+    as_csv = invoke(hostile, "sql", "SELECT 'nan'::DOUBLE AS a", "--csv")
+    assert as_csv.stdout == "a\nnan\n"
+
+
 def test_json_and_csv_together_are_refused(hostile: Settings) -> None:
     result = invoke(hostile, "tools", "--json", "--csv")
     assert result.exit_code == 2
