@@ -1,13 +1,13 @@
 """The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
 
-Read commands (tools, show, compare, runs, costs, sql) never import Prefect, so they answer at once.
+Read commands (tools, show, alternatives, compare, runs, costs, sql, export) never import Prefect, so they
+answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -20,9 +20,12 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
-from capgraph import views
+from capgraph import machine_output, views
+from capgraph.machine_output import chosen_format
 from capgraph.settings import Settings
+from capgraph.version import installed_version
 from schemas import CapgraphError, NotFoundError
 
 app = typer.Typer(
@@ -30,6 +33,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click hands these to every command's context, so `-h` works wherever `--help` does.
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 DbOption = Annotated[
@@ -38,8 +43,28 @@ DbOption = Annotated[
 LiveOption = Annotated[
     bool, typer.Option("--live", help="Read the live warehouse file instead of the analyst copy.")
 ]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON (an array of row objects) instead of a table.")
+]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row instead of a table.")]
 EXIT_TOOL_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"capgraph {installed_version()}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Turn tool descriptions into evidence-backed capability records and compare them."""
 
 
 def _settings(db: Path | None, **overrides: Any) -> Settings:
@@ -50,7 +75,7 @@ def _settings(db: Path | None, **overrides: Any) -> Settings:
 
 
 def _stdout() -> Console:
-    console = Console(soft_wrap=False)
+    console = views.verbatim_console(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped or logged output (cron, make) would be cut at 80 columns: tool ids must stay whole.
         console.width = 200
@@ -59,7 +84,12 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     # soft_wrap: an error stays one line in logs instead of being broken at 80 columns.
-    return Console(stderr=True, soft_wrap=True)
+    return views.verbatim_console(stderr=True, soft_wrap=True)
+
+
+def _print_error(message: str) -> None:
+    """One red "error:" line on stderr; the message (it may quote any input) is printed verbatim."""
+    _stderr().print(Text.assemble(("error:", "red"), " ", message))
 
 
 @contextmanager
@@ -68,7 +98,7 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except CapgraphError as error:
-        _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
+        _print_error(error.one_line())
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except ValidationError as error:
         if error.title != Settings.__name__:
@@ -76,9 +106,7 @@ def _clear_errors() -> Iterator[None]:
         for problem in error.errors():
             name = "CAPGRAPH_" + "_".join(str(part) for part in problem["loc"]).upper()
             given = problem.get("input")
-            _stderr().print(
-                f"[red]error:[/red] setting {name}={given!s}: {problem['msg']}", highlight=False, markup=True
-            )
+            _print_error(f"setting {name}={given!s}: {problem['msg']}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -117,7 +145,7 @@ def ingest(
 ) -> None:
     """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
     if not refs and catalog is None:
-        _stderr().print("[red]error:[/red] give tool refs or --catalog FILE (see capgraph ingest --help)")
+        _print_error("give tool refs or --catalog FILE (see capgraph ingest --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
     with _clear_errors():
         settings = _settings(
@@ -199,13 +227,20 @@ def discover(
 
 
 @app.command()
-def tools(db: DbOption = None, live: LiveOption = False) -> None:
+def tools(
+    db: DbOption = None, live: LiveOption = False, as_json: JsonOption = False, as_csv: CsvOption = False
+) -> None:
     """List stored tools: id, name, kind, capabilities, last run."""
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.reading import read_warehouse
+        from warehouse import ToolRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             rows = session.list_tools()
+        if machine:
+            machine_output.write_items(machine, rows, ToolRow)
+            return
         views.print_tools(_stdout(), rows)
 
 
@@ -218,15 +253,36 @@ def show(
     ] = False,
     db: DbOption = None,
     live: LiveOption = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """Show one tool's current capability records with their evidence (ungrounded ones marked)."""
+    """Show one tool's current capability records with their evidence (ungrounded ones marked).
+
+    --json prints the whole profile as one object (with the scores and their inputs under --explain);
+    --csv prints one row per record.
+    """
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.reading import read_warehouse
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             profile = session.tool_profile(tool_id)
             scores = session.tool_scores(tool_id) if explain else None
             inputs = session.score_inputs(tool_id) if explain else []
+        if machine == "json":
+            document = machine_output.plain(profile)
+            if explain:
+                document |= {
+                    "scores": machine_output.plain(scores),
+                    "score_inputs": machine_output.plain(inputs),
+                }
+            machine_output.write_document(document)
+            return
+        if machine == "csv":
+            from schemas import Capability
+
+            machine_output.write_items(machine, profile.capabilities, Capability)
+            return
         if not explain:
             views.print_profile(_stdout(), profile)
             return
@@ -243,14 +299,21 @@ def alternatives(
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """List a tool's closest alternatives from the match graph, with shared and distinct capabilities."""
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.explain import print_alternatives
         from capgraph.reading import read_warehouse
+        from warehouse import AlternativeRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             rows = session.alternatives(tool_id, limit=limit)
+        if machine:
+            machine_output.write_items(machine, rows, AlternativeRow)
+            return
         print_alternatives(_stdout(), tool_id, rows)
 
 
@@ -328,13 +391,20 @@ def runs(
     tool: Annotated[str | None, typer.Option(help="Only this tool's runs.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """List recent extraction runs: status, extractor, duration, error."""
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.reading import read_warehouse
+        from warehouse import RunRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             rows = session.recent_runs(limit=limit, tool_id=tool)
+        if machine:
+            machine_output.write_items(machine, rows, RunRow)
+            return
         views.print_runs(_stdout(), rows)
 
 
@@ -346,14 +416,24 @@ def costs(
     by: Annotated[str | None, typer.Option(help="Only one grouping: run, model or tool.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """API spend from the ledger: calls, tokens and USD by run, model and tool."""
+    """API spend from the ledger: calls, tokens and USD by run, model and tool.
+
+    --json and --csv print every grouping's rows in one list, each naming its grouping.
+    """
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         groupings = [by] if by else ["run", "model", "tool"]
         from capgraph.reading import read_warehouse
+        from warehouse import CostRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
             tables = {grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings}
+        if machine:
+            machine_output.write_items(machine, [row for rows in tables.values() for row in rows], CostRow)
+            return
         views.print_costs(_stdout(), tables)
 
 
@@ -367,29 +447,53 @@ def _aware(moment: datetime | None) -> datetime | None:
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="One SELECT statement.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of row objects.")] = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     db: DbOption = None,
     live: LiveOption = False,
 ) -> None:
-    """Run one read-only SELECT against the warehouse (the analyst copy unless --live)."""
+    """Run one read-only SELECT against the warehouse (the analyst copy unless --live).
+
+    It reads the warehouse's tables and views and nothing else: no files, URLs or extensions.
+    """
     with _clear_errors():
+        machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.reading import read_warehouse
 
-        with read_warehouse(_settings(db), live=live).reader() as session:
-            columns, rows = session.query(statement)
-        if as_json:
-            records = [dict(zip(columns, row, strict=True)) for row in rows]
-            sys.stdout.write(json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n")
+        columns, rows = read_warehouse(_settings(db), live=live).analyst_query(statement)
+        if machine:
+            machine_output.write_rows(machine, columns, rows)
         else:
             views.print_query(_stdout(), columns, rows)
 
 
-def _json_default(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="The folder to write into (created if missing).")],
+    export_format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    db: DbOption = None,
+    live: LiveOption = False,
+) -> None:
+    """Write every table and view of the warehouse (see docs/warehouse.md) to FOLDER, one file each.
+
+    All files come from one snapshot; a failed export leaves no file behind.
+    """
+    with _clear_errors():
+        from capgraph.reading import read_warehouse
+
+        err = _stderr()
+
+        def report(file: Any) -> None:
+            err.print(f"  {file.kind} {file.name}: {file.rows} rows", highlight=False)
+
+        written = read_warehouse(_settings(db), live=live).export(folder, export_format, on_file=report)
+        total_rows = sum(file.rows for file in written)
+        size = sum(file.path.stat().st_size for file in written)
+        _stdout().print(
+            f"exported {len(written)} tables and views ({total_rows} rows, {size / 1_000_000:.1f} MB) "
+            f"as {export_format} to {folder}",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from capgraph.pipeline import RunSummary, ToolOutcome
 
 
+def verbatim_console(**options: Any) -> Console:
+    """A console that prints every string as given: stored names and query values may contain Rich
+    markup (``[/]`` would crash a print) or emoji codes (``:x:``), and must still show as typed.
+    Styles come only from ``Text`` objects built here."""
+    return Console(markup=False, emoji=False, **options)
+
+
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
@@ -26,11 +33,11 @@ def _when(value: datetime | None) -> str:
 def progress_bar(console: Console, *, total: int) -> Iterator[Callable[[ToolOutcome], None]]:
     """A bar over the run's tools; yields the callback that advances it, one call per finished tool."""
     columns = (
-        TextColumn("[bold]ingest"),
+        TextColumn("ingest", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
@@ -44,7 +51,12 @@ def progress_bar(console: Console, *, total: int) -> Iterator[Callable[[ToolOutc
 @contextmanager
 def loading_bar(console: Console, *, total: int, label: str) -> Iterator[Callable[[], None]]:
     """A bar over ``total`` steps of a long read; yields the callback that advances it by one."""
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn(label, style="bold", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
         yield lambda: progress.update(task, advance=1)

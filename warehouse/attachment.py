@@ -37,6 +37,7 @@ from typing import Literal
 import duckdb
 
 from schemas import CapgraphError, WarehouseBusyError
+from warehouse.comment_sync import apply_comments
 from warehouse.duck_errors import busy_error, first_line, is_lock_conflict, open_error
 from warehouse.host import HOST, sql_string
 from warehouse.known_rows import AttachmentKnowledge, KnownRows
@@ -304,6 +305,7 @@ class AttachedFile:
                 cursor.execute(f"USE {self.alias}")
                 if mode == "read_write":
                     migrate(cursor, self.path)
+                    apply_comments(cursor)
                 else:
                     require_current(cursor, self.path)
             except BaseException:

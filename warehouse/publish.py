@@ -10,6 +10,10 @@ import duckdb
 from warehouse.attachment import alias_for
 from warehouse.host import sql_string
 
+ANALYST_STORAGE_VERSION = "v1.5.0"
+"""The on-disk format the analyst copy is written in: the oldest that DuckDB 1.5 clients (the `duckdb`
+CLI that `pip install duckdb-cli` gives today) can open. The live file keeps this DuckDB's own format."""
+
 
 def wal_path(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
@@ -27,7 +31,9 @@ def publish_copy(connection: duckdb.DuckDBPyConnection, source_alias: str, targe
     for leftover in (staging, wal_path(staging)):
         leftover.unlink(missing_ok=True)
     staging_alias = alias_for(staging, "publish")
-    connection.execute(f"ATTACH {sql_string(str(staging))} AS {staging_alias}")
+    connection.execute(
+        f"ATTACH {sql_string(str(staging))} AS {staging_alias} (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')"
+    )
     try:
         connection.execute(f"COPY FROM DATABASE {source_alias} TO {staging_alias}")
     except BaseException:

@@ -324,7 +324,11 @@ class ReadSession:
     # -- analysts and accounting -------------------------------------------------------------------
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Run one analyst SELECT; anything else is refused before it reaches the database."""
+        """Run one of capgraph's own SELECTs (tests, benches) in this session's snapshot.
+
+        Anything but one SELECT is refused, but the statement runs on the shared instance, which can
+        reach files: SQL typed by a user goes through ``Warehouse.analyst_query`` instead.
+        """
         statement = single_select(sql)
         with self._read_only_connection() as connection:
             try:

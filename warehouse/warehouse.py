@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from schemas import CapgraphError, NotFoundError
 from warehouse.attachment import attached_file
 from warehouse.duck_errors import first_line
+from warehouse.export import ExportedFile, export_all
 from warehouse.publish import publish_copy
 from warehouse.read_session import ReadSession
+from warehouse.sandbox import run_select
 from warehouse.write_session import WriteSession
 
 DEFAULT_RELEASE_AFTER_SECONDS = 0.5
@@ -101,6 +104,32 @@ class Warehouse:
             )
         with self._file.session("read_only", timeout_seconds=self.lock_timeout_seconds) as connection:
             yield ReadSession(connection, self.path, alias=self._file.alias)
+
+    def analyst_query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run one analyst SELECT in a locked-down instance that reads this file and nothing else.
+
+        This is what `capgraph sql` runs (see ``warehouse.sandbox``); ``ReadSession.query`` is for
+        capgraph's own statements. An idle read-write attachment of this process is released first,
+        since DuckDB refuses a second instance's read-only attach while it lasts.
+        """
+        if not self.path.exists():
+            raise NotFoundError(
+                "no warehouse file here yet", subject=str(self.path), hint="run `capgraph ingest` first"
+            )
+        self.release()
+        return run_select(self.path, sql, timeout_seconds=self.lock_timeout_seconds)
+
+    def export(
+        self, target: Path, export_format: str, *, on_file: Callable[[ExportedFile], None] | None = None
+    ) -> list[ExportedFile]:
+        """Write every table and view into the folder ``target``, one file each, from one snapshot;
+        a failure leaves no file behind (see ``warehouse.export``)."""
+        if not self.path.exists():
+            raise NotFoundError(
+                "no warehouse file here yet", subject=str(self.path), hint="run `capgraph ingest` first"
+            )
+        with self._file.session("read_only", timeout_seconds=self.lock_timeout_seconds) as connection:
+            return export_all(connection, Path(target), export_format, on_file=on_file)
 
     def publish(self, target: Path) -> None:
         """Replace ``target`` with a complete copy of this warehouse, atomically.
