@@ -55,7 +55,7 @@ def batch_client_for(context: IngestContext) -> BatchClient:
             subject="ingest --batch",
             hint="set CAPGRAPH_ANTHROPIC_API_KEY (or CAPGRAPH_EXTRACTOR=anthropic)",
         )
-    return BatchClient(context.extractor)
+    return BatchClient(context.extractor, sleep=context.interrupt.sleep)
 
 
 def wait_policy(context: IngestContext) -> WaitPolicy:
@@ -103,7 +103,9 @@ def settle(
         max_wait_seconds=policy.max_wait_seconds,
     )
     if not status.ended:
-        note = f"batch {batch_id} is still {status.processing_status}; the next run resumes it"
+        # The batch stays open in the warehouse: the next run collects it. Nothing is sent again for
+        # these tools meanwhile, or each would be paid twice.
+        note = f"in batch {batch_id}, still {status.processing_status}; the next run collects it"
         return [ToolOutcome(item.ref, "skipped", item.fetched.tool.id, error=note) for item in by_id.values()]
     hooks = {
         custom_id: ToolCallHooks(context.ledger, tool_id=item.fetched.tool.id, ingest_id=context.ingest_id)
@@ -152,13 +154,14 @@ def _store_one(
 
 
 def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
-    """Settle batches an interrupted run left in flight before anything is sent again (never pay twice).
+    """Settle batches an earlier run left in flight before anything is sent again (never pay twice).
 
-    Called by the run loop only when the run uses the anthropic extractor; the resumed tools then count
-    as unchanged in this run's check, and the returned outcomes (by ref) stand in for them.
+    Called by the run loop only when the run uses the anthropic extractor. Returns the outcomes by tool
+    id; the run reports them for those tools and extracts none of them again, by any path: a tool
+    whose batch is still running is skipped until a later run collects it.
     """
     resumed = {
-        outcome.ref: outcome
+        outcome.tool_id or outcome.ref: outcome
         for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
     }
     context.load_snapshot()

@@ -77,7 +77,10 @@ def test_a_401_stops_the_run_at_once_with_one_message(tmp_path: Path, refs: list
     with FakeAnthropic(valid_keys={"the-right-key"}) as fake:
         summary = run_serially(refs, IngestContext.create(claude_settings(fake, tmp_path)))
         assert len(fake.message_requests) == 1
-    assert [outcome.status for outcome in summary.outcomes] == ["failed", "skipped", "skipped"]
+    # Not the tools' fault: every one is skipped, naming itself; the reason is the run's, given once.
+    assert [outcome.status for outcome in summary.outcomes] == ["skipped", "skipped", "skipped"]
+    for (ref, _), outcome in zip(refs, summary.outcomes, strict=True):
+        assert outcome.error is not None and ref in outcome.error and "401" not in outcome.error
     assert summary.stopped_because is not None and "401" in summary.stopped_because
     assert not summary.ok
 

@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-DOCUMENT_OPEN = "<document>\n"
-DOCUMENT_CLOSE = "\n</document>"
+# The extractor frames the document in a tag with a random suffix per request: <document-1a2b...>.
+DOCUMENT_FRAME = re.compile(r"<(?P<tag>document-[0-9a-f]+)>\n")
 CHARS_PER_TOKEN = 4
 MODELS_WITHOUT_SAMPLING = frozenset({"claude-haiku-5-5"})
 _HEADING = re.compile(r"^\s*(#{1,6}\s|([=\-~`#\"^+*:.'_])\2{2,}\s*$)")
@@ -78,11 +78,11 @@ def document_in(body: dict[str, Any]) -> str:
     if not messages:
         return ""
     text = content_text(messages[0].get("content", ""))
-    start = text.find(DOCUMENT_OPEN)
-    end = text.rfind(DOCUMENT_CLOSE)
-    if start < 0 or end < start:
+    opening = DOCUMENT_FRAME.search(text)
+    if opening is None:
         return ""
-    return text[start + len(DOCUMENT_OPEN) : end]
+    end = text.find(f"\n</{opening.group('tag')}>", opening.end())
+    return text[opening.end() : end] if end >= 0 else ""
 
 
 def quotable_sentences(document: str, limit: int) -> list[str]:
