@@ -141,7 +141,9 @@ class IngestContext:
             ),
             extractor=chosen,
             extractor_notice=notice,
-            ledger=RunLedger(max_cost_usd=settings.max_cost_usd),
+            ledger=RunLedger(
+                max_cost_usd=settings.max_cost_usd, unknown_call_cost_usd=settings.unknown_call_cost_usd
+            ),
             trigger=trigger,
             interrupt=interrupt,
         )

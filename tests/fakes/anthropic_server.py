@@ -15,6 +15,8 @@ import itertools
 import json
 import math
 import re
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -35,13 +37,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 @dataclass
 class Reply:
-    """One scripted HTTP answer: a JSON body (dict/list) or raw text, after an optional delay."""
+    """One scripted HTTP answer: a JSON body (dict/list) or raw text, after an optional delay.
+
+    ``reset``: send the headers and half the body, then drop the connection (a reset mid-response).
+    """
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    reset: bool = False
 
 
 @dataclass
@@ -484,6 +490,14 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if reply.reset:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                # Linger 0: closing sends a TCP reset instead of an orderly end of stream.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (a timeout test): nothing left to answer.
