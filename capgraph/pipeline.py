@@ -301,7 +301,8 @@ def store_extraction(
 
 
 def _not_extracted_run_stopped(pending: PendingExtraction) -> str:
-    return f"{pending.fetched.tool.id} was not extracted: the run stopped (the reason is given once, below)"
+    # Shown after the tool's ref; the run's reason is reported once, as why the run stopped.
+    return "not extracted: the run stopped first (the reason is given once, below)"
 
 
 def _outcome(
