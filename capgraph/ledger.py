@@ -89,7 +89,8 @@ class RunLedger:
                     f"of ${self.max_cost_usd} can no longer be kept (spent at least ${spent})"
                 )
             counted = f"{self._counted:.4f}"
-            return f"skipped for budget: the run reached its cost cap of ${self.max_cost_usd} (counted ${counted})"
+            cap = self.max_cost_usd
+            return f"skipped for budget: the run reached its cost cap of ${cap} (counted ${counted})"
 
     def check(self) -> None:
         if self.exhausted:

@@ -56,7 +56,10 @@ def never_sent(error: BaseException) -> bool:
     """
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, ConnectionRefusedError | socket.gaierror) or type(seen).__name__ in _CONNECT_FAILURES:
+        if (
+            isinstance(seen, ConnectionRefusedError | socket.gaierror)
+            or type(seen).__name__ in _CONNECT_FAILURES
+        ):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

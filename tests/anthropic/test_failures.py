@@ -260,7 +260,7 @@ def _interrupted_within(
     def work() -> None:
         try:
             run(sleep)
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
+        except BaseException as error:
             raised.append(error)
 
     worker = threading.Thread(target=work, daemon=True)

@@ -3,16 +3,20 @@ tool's 400 among successes, a 401 that stops the run once, the cost cap, batches
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from capgraph.batch import run_batch
+from capgraph.batch import batch_client_for, run_batch
 from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
-from tests.anthropic.helpers import make_settings
+from extractors.anthropic import BatchItem
+from schemas import RunInterrupted
+from tests.anthropic.helpers import make_document, make_settings
 from tests.core.conftest import DESCRIPTIONS
 from tests.fakes.anthropic_server import FakeAnthropic, RecordedRequest, Reply, document_in, error_reply
 from warehouse import Warehouse
@@ -219,11 +223,39 @@ def test_an_unpriced_model_under_a_cost_cap_counts_each_call_at_the_declared_pri
     assert len(fake.message_requests) == 1
 
     # With one, each call counts at that price: two calls reach the $1.00 cap.
-    declared = claude_settings(
-        fake, tmp_path / "declared", unknown_call_cost_usd=Decimal("0.50"), **capped
-    )
+    declared = claude_settings(fake, tmp_path / "declared", unknown_call_cost_usd=Decimal("0.50"), **capped)
     (tmp_path / "declared").mkdir()
     summary = run_serially(refs, IngestContext.create(declared))
     assert [outcome.status for outcome in summary.outcomes] == ["extracted", "extracted", "skipped"]
     assert "cost cap of $1.00" in (summary.outcomes[2].error or "")
     assert len(fake.message_requests) == 3
+
+
+def test_an_interrupt_ends_a_batch_poll_wait_at_once(fake: FakeAnthropic, tmp_path: Path, refs: list) -> None:
+    fake.batch_polls_before_end = 10**6
+    context = IngestContext.create(claude_settings(fake, tmp_path, batch_poll_seconds=60))
+    client = batch_client_for(context)
+    batch_id = client.submit([BatchItem("t1", make_document(), None)])
+    polled = threading.Event()
+
+    def poll(request: RecordedRequest) -> Reply:
+        polled.set()
+        return fake.default_reply("batch_retrieve", request, batch_id)
+
+    fake.queue("batch_retrieve", poll)
+    raised: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            client.wait(batch_id, poll_seconds=60)
+        except BaseException as error:
+            raised.append(error)
+
+    worker = threading.Thread(target=wait, daemon=True)
+    worker.start()
+    assert polled.wait(timeout=5)
+    started = time.perf_counter()
+    context.interrupt.set("stop requested by the test")
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.perf_counter() - started < 2
+    assert len(raised) == 1 and isinstance(raised[0], RunInterrupted)
