@@ -18,8 +18,10 @@ from typing import Any
 from capgraph.catalog import CatalogEntry
 from capgraph.ledger import ToolCallHooks
 from capgraph.pipeline import (
+    RUN_STOPPED_NOTE,
     ExtractAll,
     IngestContext,
+    OutcomeStatus,
     PendingExtraction,
     ProgressCallback,
     RunSummary,
@@ -30,7 +32,16 @@ from capgraph.pipeline import (
 )
 from extractors.anthropic import AnthropicExtractor
 from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
-from schemas import CapgraphError, ExtractionError, FetchResult, TransientError, utc_now
+from schemas import (
+    BudgetExceeded,
+    CapgraphError,
+    DeferredError,
+    ExtractionError,
+    FatalRunError,
+    FetchResult,
+    TransientError,
+    utc_now,
+)
 
 StepRunner = Callable[..., Any]
 """Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
@@ -170,8 +181,25 @@ def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
 
 def submit_batch(
     pending: list[PendingExtraction], context: IngestContext
-) -> tuple[str, dict[str, PendingExtraction]]:
-    return submit(pending, context, batch_client_for(context))
+) -> tuple[str, dict[str, PendingExtraction]] | list[ToolOutcome]:
+    """Submit the batch, or say per tool why nothing was submitted (never raises for the API's refusal).
+
+    A rejected key or unpaid account stops the run and is reported once, as the run's reason.
+    """
+    try:
+        return submit(pending, context, batch_client_for(context))
+    except FatalRunError as fatal:
+        context.stop(fatal.one_line())
+        return [_not_submitted(item, "skipped", RUN_STOPPED_NOTE) for item in pending]
+    except (BudgetExceeded, DeferredError) as error:
+        return [_not_submitted(item, "skipped", error.one_line()) for item in pending]
+    except CapgraphError as error:
+        note = f"{error.one_line()}; the batch was not submitted"
+        return [_not_submitted(item, "failed", note) for item in pending]
+
+
+def _not_submitted(item: PendingExtraction, status: OutcomeStatus, note: str) -> ToolOutcome:
+    return ToolOutcome(item.ref, status, item.fetched.tool.id, error=note)
 
 
 def settle_batch(
@@ -188,7 +216,10 @@ def in_one_batch(context: IngestContext, *, step: StepRunner = direct) -> Extrac
             return [
                 ToolOutcome(item.ref, "skipped", error=context.ledger.exhausted_message()) for item in pending
             ]
-        batch_id, by_id = step(submit_batch, list(pending), context)
+        submitted = step(submit_batch, list(pending), context)
+        if isinstance(submitted, list):
+            return submitted
+        batch_id, by_id = submitted
         return step(settle_batch, batch_id, by_id, context)
 
     return extract_all

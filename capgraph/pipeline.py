@@ -43,6 +43,9 @@ from sources.registry import SourceRegistry
 from warehouse import ExtractionKey, StoredState, Warehouse
 
 OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
+RUN_STOPPED_NOTE = "not extracted: the run stopped first (the reason is given once, below)"
+"""A skipped tool's reason when the run stopped (a rejected key, no credit): shown after the tool's ref,
+while the run's own reason is reported once, as why the run stopped."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
 def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
     """Extract, ground and store one fetched tool in a single short write. Never raises."""
     if context.stop_reason is not None:
-        return _outcome(pending, "skipped", _not_extracted_run_stopped(pending))
+        return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if context.ledger.exhausted:
         return _outcome(pending, "skipped", context.ledger.exhausted_message())
     fetched = pending.fetched
@@ -290,7 +293,7 @@ def store_extraction(
         return _outcome(pending, "skipped", error.one_line())
     if isinstance(error, FatalRunError):
         # The run's reason (a rejected key, no credit) is reported once, as why the run stopped.
-        return _outcome(pending, "skipped", _not_extracted_run_stopped(pending))
+        return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if error is not None:
         return _outcome(
             pending, "failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}"
@@ -298,11 +301,6 @@ def store_extraction(
     assert capabilities is not None
     ungrounded = sum(1 for record in capabilities.capabilities if not record.grounded)
     return _outcome(pending, "extracted", count=len(capabilities.capabilities), ungrounded=ungrounded)
-
-
-def _not_extracted_run_stopped(pending: PendingExtraction) -> str:
-    # Shown after the tool's ref; the run's reason is reported once, as why the run stopped.
-    return "not extracted: the run stopped first (the reason is given once, below)"
 
 
 def _outcome(

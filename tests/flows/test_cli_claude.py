@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from capgraph.cli import app
@@ -35,14 +36,17 @@ def _runner(fake: FakeAnthropic, **env: str) -> CliRunner:
     )
 
 
-def test_a_rejected_key_is_reported_once_and_every_tool_line_names_its_tool(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [[], ["--batch"]], ids=["real-time", "batch"])
+def test_a_rejected_key_is_reported_once_and_every_tool_line_names_its_tool(
+    tmp_path: Path, mode: list[str]
+) -> None:
     refs = _refs(tmp_path)
     with FakeAnthropic(valid_keys={"the-right-key"}) as fake:
-        result = _runner(fake).invoke(app, ["ingest", *refs, "--db", str(tmp_path / "w.duckdb")])
+        result = _runner(fake).invoke(app, ["ingest", *mode, *refs, "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 1, result.output
     printed = result.stdout + result.stderr
     assert printed.count("invalid x-api-key") == 1, printed
-    assert "run stopped: Anthropic API key" in result.stdout
+    assert "run stopped: Anthropic API key" in result.stdout and "Traceback" not in printed
     skipped = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("skipped ")]
     assert len(skipped) == len(refs)
     for ref in refs:
