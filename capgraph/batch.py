@@ -106,13 +106,22 @@ def settle(
     client: BatchClient,
     policy: WaitPolicy,
 ) -> list[ToolOutcome]:
-    """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item."""
-    status = client.wait(
-        batch_id,
-        poll_seconds=policy.poll_seconds,
-        max_poll_seconds=policy.max_poll_seconds,
-        max_wait_seconds=policy.max_wait_seconds,
-    )
+    """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item.
+
+    A batch that is still running, or whose status cannot be read now, stays open in the warehouse and
+    its tools are skipped: the next run collects it.
+    """
+    try:
+        status = client.wait(
+            batch_id,
+            poll_seconds=policy.poll_seconds,
+            max_poll_seconds=policy.max_poll_seconds,
+            max_wait_seconds=policy.max_wait_seconds,
+        )
+    except TransientError as error:  # includes a deferral: the API asked for a long wait
+        unread = f"whose status could not be read ({error.one_line()})"
+        note = f"in batch {batch_id}, {unread}; the next run collects it"
+        return [ToolOutcome(item.ref, "skipped", item.fetched.tool.id, error=note) for item in by_id.values()]
     if not status.ended:
         # The batch stays open in the warehouse: the next run collects it. Nothing is sent again for
         # these tools meanwhile, or each would be paid twice.

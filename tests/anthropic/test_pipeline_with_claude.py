@@ -259,3 +259,21 @@ def test_an_interrupt_ends_a_batch_poll_wait_at_once(fake: FakeAnthropic, tmp_pa
     worker.join(timeout=5)
     assert not worker.is_alive() and time.perf_counter() - started < 2
     assert len(raised) == 1 and isinstance(raised[0], RunInterrupted)
+
+
+def test_a_batch_whose_status_cannot_be_read_stays_open_and_is_not_resubmitted(
+    fake: FakeAnthropic, tmp_path: Path, refs: list
+) -> None:
+    fake.batch_polls_before_end = 10**6
+    quick = claude_settings(fake, tmp_path, batch_max_wait_seconds=0)
+    run_batch(refs, IngestContext.create(quick))
+    fake.queue(
+        "batch_retrieve", error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "900"})
+    )
+    second = run_batch(refs, IngestContext.create(quick))
+    assert [outcome.status for outcome in second.outcomes] == ["skipped"] * 3
+    assert "whose status could not be read" in (second.outcomes[0].error or "")
+    assert "deferred to the next run" in (second.outcomes[0].error or "")
+    assert len(fake.requests_to("/v1/messages/batches")) == 1 and fake.message_requests == []
+    with Warehouse(quick.db).reader() as session:
+        assert len(session.open_batches()) == 1
