@@ -61,7 +61,7 @@ def never_sent(error: BaseException) -> bool:
             or type(seen).__name__ in _CONNECT_FAILURES
         ):
             return True
-        seen = seen.__cause__ or seen.__context__
+        seen = seen.__cause__
     return False
 
 
