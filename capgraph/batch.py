@@ -18,8 +18,10 @@ from typing import Any
 from capgraph.catalog import CatalogEntry
 from capgraph.ledger import ToolCallHooks
 from capgraph.pipeline import (
+    RUN_STOPPED_NOTE,
     ExtractAll,
     IngestContext,
+    OutcomeStatus,
     PendingExtraction,
     ProgressCallback,
     RunSummary,
@@ -30,7 +32,16 @@ from capgraph.pipeline import (
 )
 from extractors.anthropic import AnthropicExtractor
 from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
-from schemas import CapgraphError, ExtractionError, FetchResult, TransientError, utc_now
+from schemas import (
+    BudgetExceeded,
+    CapgraphError,
+    DeferredError,
+    ExtractionError,
+    FatalRunError,
+    FetchResult,
+    TransientError,
+    utc_now,
+)
 
 StepRunner = Callable[..., Any]
 """Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
@@ -55,7 +66,7 @@ def batch_client_for(context: IngestContext) -> BatchClient:
             subject="ingest --batch",
             hint="set CAPGRAPH_ANTHROPIC_API_KEY (or CAPGRAPH_EXTRACTOR=anthropic)",
         )
-    return BatchClient(context.extractor)
+    return BatchClient(context.extractor, sleep=context.interrupt.sleep)
 
 
 def wait_policy(context: IngestContext) -> WaitPolicy:
@@ -95,15 +106,26 @@ def settle(
     client: BatchClient,
     policy: WaitPolicy,
 ) -> list[ToolOutcome]:
-    """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item."""
-    status = client.wait(
-        batch_id,
-        poll_seconds=policy.poll_seconds,
-        max_poll_seconds=policy.max_poll_seconds,
-        max_wait_seconds=policy.max_wait_seconds,
-    )
+    """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item.
+
+    A batch that is still running, or whose status cannot be read now, stays open in the warehouse and
+    its tools are skipped: the next run collects it.
+    """
+    try:
+        status = client.wait(
+            batch_id,
+            poll_seconds=policy.poll_seconds,
+            max_poll_seconds=policy.max_poll_seconds,
+            max_wait_seconds=policy.max_wait_seconds,
+        )
+    except TransientError as error:  # includes a deferral: the API asked for a long wait
+        unread = f"whose status could not be read ({error.one_line()})"
+        note = f"in batch {batch_id}, {unread}; the next run collects it"
+        return [ToolOutcome(item.ref, "skipped", item.fetched.tool.id, error=note) for item in by_id.values()]
     if not status.ended:
-        note = f"batch {batch_id} is still {status.processing_status}; the next run resumes it"
+        # The batch stays open in the warehouse: the next run collects it. Nothing is sent again for
+        # these tools meanwhile, or each would be paid twice.
+        note = f"in batch {batch_id}, still {status.processing_status}; the next run collects it"
         return [ToolOutcome(item.ref, "skipped", item.fetched.tool.id, error=note) for item in by_id.values()]
     hooks = {
         custom_id: ToolCallHooks(context.ledger, tool_id=item.fetched.tool.id, ingest_id=context.ingest_id)
@@ -152,13 +174,14 @@ def _store_one(
 
 
 def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
-    """Settle batches an interrupted run left in flight before anything is sent again (never pay twice).
+    """Settle batches an earlier run left in flight before anything is sent again (never pay twice).
 
-    Called by the run loop only when the run uses the anthropic extractor; the resumed tools then count
-    as unchanged in this run's check, and the returned outcomes (by ref) stand in for them.
+    Called by the run loop only when the run uses the anthropic extractor. Returns the outcomes by tool
+    id; the run reports them for those tools and extracts none of them again, by any path: a tool
+    whose batch is still running is skipped until a later run collects it.
     """
     resumed = {
-        outcome.ref: outcome
+        outcome.tool_id or outcome.ref: outcome
         for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
     }
     context.load_snapshot()
@@ -167,8 +190,25 @@ def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
 
 def submit_batch(
     pending: list[PendingExtraction], context: IngestContext
-) -> tuple[str, dict[str, PendingExtraction]]:
-    return submit(pending, context, batch_client_for(context))
+) -> tuple[str, dict[str, PendingExtraction]] | list[ToolOutcome]:
+    """Submit the batch, or say per tool why nothing was submitted (never raises for the API's refusal).
+
+    A rejected key or unpaid account stops the run and is reported once, as the run's reason.
+    """
+    try:
+        return submit(pending, context, batch_client_for(context))
+    except FatalRunError as fatal:
+        context.stop(fatal.one_line())
+        return [_not_submitted(item, "skipped", RUN_STOPPED_NOTE) for item in pending]
+    except (BudgetExceeded, DeferredError) as error:
+        return [_not_submitted(item, "skipped", error.one_line()) for item in pending]
+    except CapgraphError as error:
+        note = f"{error.one_line()}; the batch was not submitted"
+        return [_not_submitted(item, "failed", note) for item in pending]
+
+
+def _not_submitted(item: PendingExtraction, status: OutcomeStatus, note: str) -> ToolOutcome:
+    return ToolOutcome(item.ref, status, item.fetched.tool.id, error=note)
 
 
 def settle_batch(
@@ -185,7 +225,10 @@ def in_one_batch(context: IngestContext, *, step: StepRunner = direct) -> Extrac
             return [
                 ToolOutcome(item.ref, "skipped", error=context.ledger.exhausted_message()) for item in pending
             ]
-        batch_id, by_id = step(submit_batch, list(pending), context)
+        submitted = step(submit_batch, list(pending), context)
+        if isinstance(submitted, list):
+            return submitted
+        batch_id, by_id = submitted
         return step(settle_batch, batch_id, by_id, context)
 
     return extract_all

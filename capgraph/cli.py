@@ -115,6 +115,9 @@ def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None
     from capgraph.pipeline import IngestContext
 
     context = IngestContext.create(settings)
+    from capgraph.ledger import check_cost_cap
+
+    check_cost_cap(settings, context.extractor)  # before any work: a cap that cannot be kept refuses
     if batch:
         from capgraph.batch import batch_client_for
 

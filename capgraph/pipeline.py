@@ -31,6 +31,7 @@ from schemas import (
     BudgetExceeded,
     CapabilitySet,
     CapgraphError,
+    DeferredError,
     ExtractionError,
     ExtractionRun,
     FatalRunError,
@@ -42,6 +43,9 @@ from sources.registry import SourceRegistry
 from warehouse import ExtractionKey, StoredState, Warehouse
 
 OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
+RUN_STOPPED_NOTE = "not extracted: the run stopped first (the reason is given once, below)"
+"""A skipped tool's reason when the run stopped (a rejected key, no credit): shown after the tool's ref,
+while the run's own reason is reported once, as why the run stopped."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,9 @@ class IngestContext:
             ),
             extractor=chosen,
             extractor_notice=notice,
-            ledger=RunLedger(max_cost_usd=settings.max_cost_usd),
+            ledger=RunLedger(
+                max_cost_usd=settings.max_cost_usd, unknown_call_cost_usd=settings.unknown_call_cost_usd
+            ),
             trigger=trigger,
             interrupt=interrupt,
         )
@@ -230,7 +236,7 @@ def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
 def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
     """Extract, ground and store one fetched tool in a single short write. Never raises."""
     if context.stop_reason is not None:
-        return _outcome(pending, "skipped", context.stop_reason)
+        return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if context.ledger.exhausted:
         return _outcome(pending, "skipped", context.ledger.exhausted_message())
     fetched = pending.fetched
@@ -283,8 +289,11 @@ def store_extraction(
     except CapgraphError as storage_error:
         return _outcome(pending, "failed", storage_error.one_line())
 
-    if isinstance(error, BudgetExceeded):
+    if isinstance(error, BudgetExceeded | DeferredError):
         return _outcome(pending, "skipped", error.one_line())
+    if isinstance(error, FatalRunError):
+        # The run's reason (a rejected key, no credit) is reported once, as why the run stopped.
+        return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if error is not None:
         return _outcome(
             pending, "failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}"
@@ -322,9 +331,7 @@ def _run_record(
         model=key.model,
         prompt_version=key.prompt_version,
         document_sha256=key.document_sha256,
-        status="succeeded"
-        if error is None
-        else ("skipped" if isinstance(error, BudgetExceeded) else "failed"),
+        status="succeeded" if error is None else ("skipped" if _not_the_tools_fault(error) else "failed"),
         started_at=started_at,
         finished_at=utc_now(),
         input_tokens=sum(call.input_tokens for call in calls),
@@ -334,6 +341,11 @@ def _run_record(
         cost_usd=None if any(cost is None for cost in costs) else sum(costs, Decimal(0)),
         error=None if error is None else error.one_line()[:4000],
     )
+
+
+def _not_the_tools_fault(error: CapgraphError) -> bool:
+    """The cost cap, a deferral to the next run, or a stopped run: the tool is skipped, not failed."""
+    return isinstance(error, BudgetExceeded | DeferredError | FatalRunError)
 
 
 def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: float) -> RunSummary:
@@ -408,10 +420,14 @@ def run_pipeline(
 
     pending: list[PendingExtraction] = []
     for checked in check_all(refs, context, force=force):
-        if isinstance(checked, PendingExtraction):
+        tool_id = checked.fetched.tool.id if isinstance(checked, PendingExtraction) else checked.tool_id
+        if tool_id is not None and tool_id in resumed:
+            # Its batch was settled (or is still running) above: never extract it a second time.
+            report(replace(resumed.pop(tool_id), ref=checked.ref))
+        elif isinstance(checked, PendingExtraction):
             pending.append(checked)
         else:
-            report(resumed.pop(checked.ref, checked))
+            report(checked)
     for outcome in resumed.values():
         report(outcome)
     if pending:

@@ -72,7 +72,19 @@ class Settings(BaseSettings):
         gt=0,
         description="Estimate for sizing requests before they are counted (limiter, whether to count).",
     )
+    anthropic_max_retry_after_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest retry-after the run waits for; a longer one defers the tool to the next run.",
+    )
     max_cost_usd: Decimal | None = Field(default=None, ge=0)
+    unknown_call_cost_usd: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="What the cost cap counts for a call of unknown cost (an unpriced model, a timed-out "
+        "or cut-off request). Unset: with a cap, such a call ends the run's paid work, and a run with "
+        "an unpriced model refuses to start.",
+    )
     batch_poll_seconds: float = Field(default=30.0, gt=0, description="First wait between batch polls.")
     batch_max_poll_seconds: float = Field(default=600.0, gt=0, description="Longest wait between polls.")
     batch_max_wait_seconds: float = Field(

@@ -171,7 +171,8 @@ def print_query(console: Console, columns: Sequence[str], rows: Sequence[Sequenc
 
 
 def print_costs(console: Console, tables: dict[str, Sequence[Any]]) -> None:
-    """One table per grouping; a cost shown as "unknown" when any call in the group had no price."""
+    """One table per grouping. A group with calls of unknown cost (unpriced, timed out, cut off) shows
+    what is known as a floor: "at least $X, N calls of unknown cost", never a total that looks complete."""
     for grouping, rows in tables.items():
         if not rows:
             console.print(f"no API calls recorded (by {grouping})")
@@ -183,7 +184,7 @@ def print_costs(console: Console, tables: dict[str, Sequence[Any]]) -> None:
             cost = (
                 f"${row.cost_usd:.4f}"
                 if row.cost_usd is not None
-                else f"unknown ({row.unpriced_calls} unpriced)"
+                else f"at least ${row.known_cost_usd or 0:.4f}, {row.unpriced_calls} calls of unknown cost"
             )
             table.add_row(
                 row.key,

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from capgraph.batch import run_batch
+from capgraph.ledger import check_cost_cap
 from capgraph.pipeline import (
     IngestContext,
     PendingExtraction,
@@ -80,9 +81,10 @@ def _as_task(function: Callable[..., Any], *args: Any) -> Any:
 
 
 def _context(settings: Settings | None, context: IngestContext | None) -> IngestContext:
-    if context is not None:
-        return context
-    return IngestContext.create(settings if settings is not None else Settings())
+    """The run's context, refused before any work when its cost cap could not be kept."""
+    run_context = context or IngestContext.create(settings if settings is not None else Settings())
+    check_cost_cap(run_context.settings, run_context.extractor)
+    return run_context
 
 
 # Parameters carry live objects (the run context, a progress callback) that pydantic must not copy.

@@ -354,7 +354,8 @@ class ReadSession:
                    count(*),
                    sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
                    CASE WHEN bool_or(cost_usd IS NULL) THEN NULL ELSE sum(cost_usd) END,
-                   count(*) FILTER (WHERE cost_usd IS NULL)
+                   count(*) FILTER (WHERE cost_usd IS NULL),
+                   coalesce(sum(cost_usd), 0)
             FROM api_calls
             WHERE $since IS NULL OR started_at >= $since
             GROUP BY key
@@ -373,6 +374,7 @@ class ReadSession:
                 cache_write_tokens=int(row[5]),
                 cost_usd=plain_decimal(row[6]),
                 unpriced_calls=int(row[7]),
+                known_cost_usd=plain_decimal(row[8]),
             )
             for row in rows
         ]

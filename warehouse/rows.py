@@ -83,7 +83,8 @@ class RunRow:
 
 @dataclass(frozen=True)
 class CostRow:
-    """Ledger totals for one group of API calls. ``cost_usd`` is None when any call in it was unpriced."""
+    """Ledger totals for one group of API calls. ``cost_usd`` is None when any call in it was unpriced;
+    ``known_cost_usd`` is the sum of the calls whose cost is known (the group cost at least that)."""
 
     group: CostGrouping
     key: str
@@ -94,6 +95,7 @@ class CostRow:
     cache_write_tokens: int
     cost_usd: Decimal | None
     unpriced_calls: int
+    known_cost_usd: Decimal | None = None
 
 
 @dataclass(frozen=True)

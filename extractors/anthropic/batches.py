@@ -151,12 +151,13 @@ class BatchClient:
         self,
         extractor: AnthropicExtractor,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.extractor = extractor
         self._caller = extractor.caller
-        self._sleep = sleep
+        # Polls wait like the extractor's retries do (in a run: through its interrupt) unless told otherwise.
+        self._sleep = sleep or extractor.caller.sleep
         self._clock = clock
 
     @classmethod

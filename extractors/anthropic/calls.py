@@ -20,7 +20,15 @@ from anthropic.types import Message
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base
 
-from extractors.anthropic.failures import describe, is_transient, reached_server, translate
+from extractors.anthropic.failures import (
+    billed_cost_known,
+    deferred,
+    describe,
+    is_transient,
+    reached_server,
+    translate,
+    wait_too_long,
+)
 from extractors.anthropic.limiter import RateLimiter
 from extractors.anthropic.pricing import PriceTable, TokenUsage
 from extractors.anthropic.prompting import count_params
@@ -56,6 +64,7 @@ class ApiCaller:
         limiter: RateLimiter,
         prices: PriceTable,
         sleep: Callable[[float], None] = time.sleep,
+        max_retry_after: float = 60.0,
     ) -> None:
         self.client = client
         self.model = model
@@ -64,6 +73,12 @@ class ApiCaller:
         self.limiter = limiter
         self.prices = prices
         self._sleep = sleep
+        self.max_retry_after = max_retry_after
+
+    @property
+    def sleep(self) -> Callable[[float], None]:
+        """How this caller waits (retry backoff); batch polling waits the same way."""
+        return self._sleep
 
     def create_message(
         self,
@@ -139,12 +154,19 @@ class ApiCaller:
         subject: str,
         retry_if: Callable[[BaseException], bool] = is_transient,
     ) -> T:
-        """Run ``attempt(n)`` until it succeeds, fails for good, or the attempts run out."""
+        """Run ``attempt(n)`` until it succeeds, fails for good, or the attempts run out.
+
+        A failure whose retry-after is longer than ``max_retry_after`` is not waited for: it becomes a
+        ``DeferredError`` at once. Every wait goes through the injected ``sleep``, so a run's interrupt
+        ends it (``RunInterrupted`` propagates, never retried).
+        """
         attempts_made = 0
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
             wait=self.wait,
-            retry=retry_if_exception(retry_if),
+            retry=retry_if_exception(
+                lambda error: retry_if(error) and wait_too_long(error, self.max_retry_after) is None
+            ),
             reraise=True,
             sleep=self._sleep,
         )
@@ -155,6 +177,9 @@ class ApiCaller:
                     result = attempt(attempts_made)
             return result
         except anthropic.AnthropicError as error:
+            asked = wait_too_long(error, self.max_retry_after)
+            if asked is not None and retry_if(error):
+                raise deferred(error, subject=subject, asked=asked) from error
             raise translate(error, subject=subject, attempts=attempts_made) from error
 
     def _record_failure(
@@ -167,7 +192,12 @@ class ApiCaller:
         clock: float,
         cost_usd: Decimal | None = None,
     ) -> None:
-        """Book a failed request in the ledger, if it reached the server (only those can cost money)."""
+        """Book a failed request in the ledger if it may have reached the server (only those can cost).
+
+        An error answer (4xx/5xx) is not billed: zero. A request that timed out or was cut off after
+        it was sent may have been processed and billed for usage nobody reported: its cost is unknown
+        (None), never zero. A connection that could not even be opened sent nothing and is not booked.
+        """
         if not reached_server(error):
             return
         self.record(
@@ -181,6 +211,7 @@ class ApiCaller:
             usage=TokenUsage(),
             error=describe(error),
             cost_usd=cost_usd,
+            price=cost_usd is not None or billed_cost_known(error),
         )
 
     def record(
@@ -197,9 +228,13 @@ class ApiCaller:
         error: str | None = None,
         batch: bool = False,
         cost_usd: Decimal | None = None,
+        price: bool = True,
     ) -> ApiCall:
-        """Build the ledger row for one request and hand it to ``hooks.after_call``."""
-        if cost_usd is None:
+        """Build the ledger row for one request and hand it to ``hooks.after_call``.
+
+        ``cost_usd`` overrides the price of ``usage``; ``price=False`` books the cost as unknown.
+        """
+        if cost_usd is None and price:
             cost_usd = self.prices.cost_of(usage, self.model, batch=batch, at=started_at.date())
         call = ApiCall(
             tool_id=scope.tool_id,
@@ -230,6 +265,8 @@ def failure_status(error: BaseException) -> str:
         return "timeout"
     if isinstance(error, anthropic.APIResponseValidationError):
         return "invalid_response"
+    if isinstance(error, anthropic.APIConnectionError):
+        return "connection_error"
     return "error"
 
 

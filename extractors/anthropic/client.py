@@ -45,7 +45,10 @@ def build_caller(
     prices: PriceTable | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ApiCaller:
-    """The request layer every extractor instance (and batch client) built from ``settings`` uses."""
+    """The request layer every extractor instance (and batch client) built from ``settings`` uses.
+
+    ``sleep`` is every wait it makes (retry backoff, rate limits); in a run, ``Interrupt.sleep``.
+    """
     return ApiCaller(
         client,
         model=settings.anthropic_model,
@@ -53,11 +56,15 @@ def build_caller(
         wait=RetryAfterOrBackoff(
             settings.anthropic_retry_backoff_base_seconds,
             settings.anthropic_retry_backoff_max_seconds,
+            max_retry_after=settings.anthropic_max_retry_after_seconds,
         ),
         limiter=RateLimiter(
             settings.anthropic_requests_per_minute,
             settings.anthropic_input_tokens_per_minute,
+            # The limiter's waits listen to the run's interrupt like every other wait.
+            sleep=sleep,
         ),
         prices=prices or default_price_table(),
         sleep=sleep,
+        max_retry_after=settings.anthropic_max_retry_after_seconds,
     )

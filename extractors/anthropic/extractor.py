@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar
 
 from anthropic.types import Message
@@ -95,6 +96,10 @@ class AnthropicExtractor(Extractor):
     @property
     def prompt_version(self) -> str:
         return self.book.version
+
+    def has_price(self, on: date) -> bool:
+        """Whether the price table knows this extractor's model on ``on`` (else every cost is unknown)."""
+        return self.caller.prices.price_for(self._model, on) is not None
 
     def extract(
         self,

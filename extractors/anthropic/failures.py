@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import email.utils
 import random
+import socket
 import time
 
 import anthropic
 from tenacity import RetryCallState
 from tenacity.wait import wait_base
 
-from schemas import CapgraphError, ExtractionError, FatalRunError, TransientError
-
-# Waits the API asks for are honoured up to this; a longer one is an outage better left to the next run.
-MAX_HONOURED_RETRY_AFTER_SECONDS = 600.0
+from schemas import CapgraphError, DeferredError, ExtractionError, FatalRunError, TransientError
 
 _TERMINAL_HINTS = {
     400: "the API rejected the request as invalid; the message says which part",
@@ -30,7 +28,12 @@ _TERMINAL_HINTS = {
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth another attempt: timeouts, dropped connections, 408, 409, 429 and 5xx (501 excepted)."""
+    """Worth another attempt: timeouts, dropped connections, 408, 409, 429 and 5xx (501 excepted).
+
+    A stop request (``RunInterrupted``) or any other capgraph error is never retried.
+    """
+    if isinstance(error, CapgraphError):
+        return False
     if isinstance(error, anthropic.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(error, anthropic.APIStatusError):
@@ -39,14 +42,40 @@ def is_transient(error: BaseException) -> bool:
     return False
 
 
-def reached_server(error: BaseException) -> bool:
-    """Whether the failed request got to the API (and so belongs in the ledger).
+# The transport's "could not open a connection" failures, recognised by name: httpx (and the httpcore
+# beneath it) may only be imported in sources/, and the SDK chains its error to theirs.
+_CONNECT_FAILURES = frozenset({"ConnectError", "ConnectTimeout"})
 
-    A timeout may have been processed; a refused or dropped connection was not.
+
+def never_sent(error: BaseException) -> bool:
+    """Whether a failed request certainly never left this machine (so the API cannot bill it).
+
+    True only when the connection itself could not be opened: refused, no route, the name did not
+    resolve, or the connect timed out. Everything later (a read timeout, a reset mid-response) may
+    have been processed and billed.
     """
-    return isinstance(
-        error, anthropic.APIStatusError | anthropic.APITimeoutError | anthropic.APIResponseValidationError
-    )
+    seen: BaseException | None = error
+    while seen is not None:
+        if (
+            isinstance(seen, ConnectionRefusedError | socket.gaierror)
+            or type(seen).__name__ in _CONNECT_FAILURES
+        ):
+            return True
+        seen = seen.__cause__
+    return False
+
+
+def reached_server(error: BaseException) -> bool:
+    """Whether the failed request may have reached the API (and so belongs in the ledger)."""
+    if isinstance(error, anthropic.APIStatusError | anthropic.APIResponseValidationError):
+        return True
+    return isinstance(error, anthropic.APIConnectionError) and not never_sent(error)
+
+
+def billed_cost_known(error: BaseException) -> bool:
+    """Whether a failed request's cost is known: an error answer is not billed (zero); a request that
+    timed out, was cut off, or answered with an unreadable body may have been billed for unknown usage."""
+    return isinstance(error, anthropic.APIStatusError)
 
 
 def retry_after_seconds(error: BaseException) -> float | None:
@@ -77,12 +106,16 @@ class RetryAfterOrBackoff(wait_base):
     """tenacity wait: what the API asked for, else ``base * 2**(n-1)`` capped at ``maximum``, half jittered.
 
     Half jitter (a random wait between half and all of the step) keeps workers that failed together
-    from retrying together while still growing the wait every attempt.
+    from retrying together while still growing the wait every attempt. A wait the API asks for beyond
+    ``max_retry_after`` is never slept: ``ApiCaller`` defers the tool instead (see ``wait_too_long``).
     """
 
-    def __init__(self, base: float, maximum: float, rng: random.Random | None = None) -> None:
+    def __init__(
+        self, base: float, maximum: float, rng: random.Random | None = None, *, max_retry_after: float = 60.0
+    ) -> None:
         self.base = base
         self.maximum = maximum
+        self.max_retry_after = max_retry_after
         self._rng = rng or random.Random()
 
     def __call__(self, retry_state: RetryCallState) -> float:
@@ -90,9 +123,24 @@ class RetryAfterOrBackoff(wait_base):
         error = outcome.exception() if outcome is not None else None
         asked = retry_after_seconds(error) if error is not None else None
         if asked is not None:
-            return min(asked, MAX_HONOURED_RETRY_AFTER_SECONDS)
+            return min(asked, self.max_retry_after)
         step = min(self.base * 2 ** (retry_state.attempt_number - 1), self.maximum)
         return step / 2 + self._rng.uniform(0, step / 2)
+
+
+def wait_too_long(error: BaseException, limit: float) -> float | None:
+    """The wait the API asked for, when it is longer than ``limit`` seconds (else None)."""
+    asked = retry_after_seconds(error)
+    return asked if asked is not None and asked > limit else None
+
+
+def deferred(error: BaseException, *, subject: str, asked: float) -> DeferredError:
+    """The tool waits for the next run rather than this run sleeping through an outage."""
+    return DeferredError(
+        f"deferred to the next run: the API asked to wait {asked:.0f} s ({describe(error)})",
+        subject=subject,
+        hint="its stored records are kept; raise CAPGRAPH_ANTHROPIC_MAX_RETRY_AFTER_SECONDS to wait instead",
+    )
 
 
 def describe(error: BaseException) -> str:
@@ -111,7 +159,12 @@ def describe(error: BaseException) -> str:
 
 
 def translate(error: BaseException, *, subject: str, attempts: int) -> CapgraphError:
-    """The capgraph error an SDK failure becomes once no more attempts will be made."""
+    """The capgraph error an SDK failure becomes once no more attempts will be made.
+
+    A capgraph error (a stop request, the cost cap) is already one and passes through unchanged.
+    """
+    if isinstance(error, CapgraphError):
+        return error
     if isinstance(error, anthropic.AuthenticationError):
         return FatalRunError(
             f"the Anthropic API rejected the API key ({describe(error)})",

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -29,6 +30,7 @@ _SECTION_MARK = re.compile(r"^<!-- section: (?P<name>[a-z_]+) -->\n", re.MULTILI
 _REQUIRED_SECTIONS = ("system", "user", "part_note", "repair_invalid", "repair_ungrounded", "truncated")
 _EPHEMERAL = {"type": "ephemeral"}
 _QUOTES_SHOWN = 12
+_FRAME_PREFIX = "document-"
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,18 @@ class PromptBook:
         text: str,
         part: tuple[int, int] | None = None,
     ) -> str:
-        """The first user turn: the tool's name and kind, then the document (or one part of it)."""
+        """The first user turn: the tool's name and kind, then the document (or one part of it) framed
+        by a tag that occurs nowhere else in the turn (see ``frame_tag``)."""
         part_note = self.part_note.format(index=part[0], count=part[1]) + "\n" if part else ""
+        name = tool.name if tool else document.tool_id
+        kind = tool.kind if tool else "kind unknown"
         return self.user.format(
-            name=tool.name if tool else document.tool_id,
-            kind=tool.kind if tool else "kind unknown",
+            name=name,
+            kind=kind,
             tool_id=document.tool_id,
             part_note=part_note,
             text=text,
+            frame=frame_tag(avoiding=(text, name, kind, document.tool_id)),
         )
 
     def invalid_correction(self, problem: str) -> str:
@@ -80,6 +86,19 @@ class PromptBook:
         if len(quotes) > _QUOTES_SHOWN:
             shown += f" (and {len(quotes) - _QUOTES_SHOWN} more)"
         return self.repair_ungrounded.format(quotes=shown)
+
+
+def frame_tag(*, avoiding: tuple[str, ...]) -> str:
+    """A fresh ``document-<random hex>`` tag that none of ``avoiding`` contains.
+
+    A fixed ``</document>`` could be written into a description to end the data frame early and make
+    what follows read like instructions; an unguessable tag per request cannot be. The random part is
+    not in prompt.md, so the prompt version stays the same across requests.
+    """
+    while True:
+        tag = _FRAME_PREFIX + secrets.token_hex(8)
+        if not any(tag in text for text in avoiding):
+            return tag
 
 
 def prompt_version_of(prompt_text: str) -> str:

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 import pytest
 
 from extractors.anthropic import AnthropicExtractor
-from schemas import BudgetExceeded, ExtractionError, FatalRunError, TransientError
-from tests.anthropic.helpers import TIDEPOOL, RecordingHooks, make_document
+from extractors.anthropic.failures import is_transient, translate
+from schemas import (
+    BudgetExceeded,
+    DeferredError,
+    ExtractionError,
+    FatalRunError,
+    Interrupt,
+    RunInterrupted,
+    TransientError,
+)
+from tests.anthropic.helpers import TIDEPOOL, RecordingHooks, make_document, make_settings
 from tests.fakes.anthropic_server import FakeAnthropic, Reply, error_reply
 
 
@@ -204,3 +216,92 @@ def test_the_fake_rejects_sampling_parameters_for_haiku_5_5(fake: FakeAnthropic)
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=5)
     assert caught.value.code == 400
+
+
+def test_a_retry_after_longer_than_the_setting_defers_the_tool_without_waiting(
+    fake: FakeAnthropic, make_extractor, sleeps: list[float]
+) -> None:
+    extractor = make_extractor(anthropic_max_retries=6)
+    hooks = RecordingHooks()
+    fake.queue("messages", error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "120"}))
+    with pytest.raises(DeferredError) as caught:
+        extractor.extract(make_document(), tool=TIDEPOOL, hooks=hooks)
+
+    assert caught.value.subject == "pypi:tidepool"
+    assert "deferred to the next run: the API asked to wait 120 s" in caught.value.one_line()
+    assert sleeps == [] and len(fake.message_requests) == 1
+    (call,) = hooks.calls
+    assert call.status == "rate_limit_error" and call.cost_usd == 0
+
+
+def test_a_retry_after_within_the_setting_is_waited_for(
+    fake: FakeAnthropic, make_extractor, sleeps: list[float]
+) -> None:
+    extractor = make_extractor(anthropic_max_retry_after_seconds=200)
+    fake.queue("messages", error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "120"}))
+    extractor.extract(make_document(), tool=TIDEPOOL)
+    assert sleeps == [120.0] and len(fake.message_requests) == 2
+
+
+def _interrupted_within(
+    run: Callable[[Callable[[float], None]], object], interrupt: Interrupt
+) -> tuple[BaseException | None, float]:
+    """Run ``run(sleep)`` on a thread; once it starts a wait, set the interrupt from this thread.
+
+    Returns what ``run`` raised and the seconds from setting the interrupt to the thread ending.
+    """
+    waiting = threading.Event()
+    raised: list[BaseException] = []
+
+    def sleep(seconds: float) -> None:
+        waiting.set()
+        interrupt.sleep(seconds)
+
+    def work() -> None:
+        try:
+            run(sleep)
+        except BaseException as error:
+            raised.append(error)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    assert waiting.wait(timeout=5), "the wait never went through the injected sleep"
+    started = time.perf_counter()
+    interrupt.set("stop requested by the test")
+    worker.join(timeout=5)
+    assert not worker.is_alive()
+    return (raised[0] if raised else None), time.perf_counter() - started
+
+
+def test_an_interrupt_ends_a_rate_limit_wait_at_once(fake: FakeAnthropic) -> None:
+    interrupt = Interrupt()
+    settings = make_settings(fake.base_url, anthropic_requests_per_minute=1)
+
+    def two_extractions(sleep: Callable[[float], None]) -> None:
+        extractor = AnthropicExtractor.from_settings(settings, sleep=sleep)
+        extractor.extract(make_document(), tool=TIDEPOOL)
+        extractor.extract(make_document(), tool=TIDEPOOL)  # the second waits ~60 s for the limiter
+
+    raised, seconds = _interrupted_within(two_extractions, interrupt)
+    assert isinstance(raised, RunInterrupted) and seconds < 2
+    assert len(fake.message_requests) == 1
+
+
+def test_an_interrupt_ends_a_retry_wait_and_is_not_retried_or_translated(fake: FakeAnthropic) -> None:
+    interrupt = Interrupt()
+    settings = make_settings(fake.base_url, anthropic_max_retries=6)
+    fake.queue("messages", error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "50"}))
+
+    def extract(sleep: Callable[[float], None]) -> None:
+        AnthropicExtractor.from_settings(settings, sleep=sleep).extract(make_document(), tool=TIDEPOOL)
+
+    raised, seconds = _interrupted_within(extract, interrupt)
+    assert type(raised) is RunInterrupted and seconds < 2
+    assert "stop requested by the test" in str(raised)
+    assert len(fake.message_requests) == 1
+
+
+def test_translate_passes_capgraph_errors_through() -> None:
+    stop = RunInterrupted("stop")
+    assert translate(stop, subject="pypi:tidepool", attempts=1) is stop
+    assert not is_transient(stop)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import socket
 from decimal import Decimal
 
-from extractors.anthropic import cost_of
-from tests.anthropic.helpers import TIDEPOOL, TIDEPOOL_README, RecordingHooks, make_document
-from tests.fakes.anthropic_server import FakeAnthropic, answer_reply, default_capabilities, error_reply, usage
+import pytest
+
+from extractors.anthropic import AnthropicExtractor, cost_of
+from schemas import TransientError
+from tests.anthropic.helpers import TIDEPOOL, TIDEPOOL_README, RecordingHooks, make_document, make_settings
+from tests.fakes.anthropic_server import (
+    FakeAnthropic,
+    Reply,
+    answer_reply,
+    default_capabilities,
+    error_reply,
+    message_body,
+    usage,
+)
 
 
 def _grounded_answer(counts: dict) -> object:
@@ -102,3 +114,42 @@ def test_cache_write_then_read_across_requests_is_recorded(fake: FakeAnthropic, 
     assert second.cache_read_tokens == first.cache_write_tokens and second.cache_write_tokens == 0
     assert second.cost_usd is not None and first.cost_usd is not None
     assert second.cost_usd < first.cost_usd
+
+
+def test_a_timed_out_request_is_booked_at_unknown_cost(fake: FakeAnthropic, make_extractor) -> None:
+    # The fake answers after the SDK has given up: the request may still have been processed and billed.
+    extractor = make_extractor(anthropic_timeout_seconds=0.2, anthropic_max_retries=0)
+    hooks = RecordingHooks()
+    fake.queue("messages", Reply(body=message_body("{}"), delay=0.8))
+    with pytest.raises(TransientError):
+        extractor.extract(make_document(), tool=TIDEPOOL, hooks=hooks)
+
+    (call,) = hooks.calls
+    assert (call.status, call.http_status, call.error) == ("timeout", None, "the request timed out")
+    assert call.cost_usd is None  # unknown, never $0
+
+
+def test_a_connection_reset_mid_response_is_booked_at_unknown_cost(
+    fake: FakeAnthropic, make_extractor
+) -> None:
+    extractor = make_extractor(anthropic_max_retries=1)
+    hooks = RecordingHooks()
+    fake.queue("messages", Reply(body=message_body("{}" * 500), reset=True))
+    extractor.extract(make_document(), tool=TIDEPOOL, hooks=hooks)
+
+    reset, succeeded = hooks.calls
+    assert reset.status == "connection_error" and reset.cost_usd is None
+    assert succeeded.status == "ok" and succeeded.cost_usd is not None and succeeded.cost_usd > 0
+
+
+def test_a_refused_connection_sent_nothing_and_is_not_booked(make_extractor) -> None:
+    with socket.socket() as probe:  # a port nothing listens on any more
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    extractor = AnthropicExtractor.from_settings(
+        make_settings(f"http://127.0.0.1:{port}", anthropic_max_retries=1), sleep=lambda seconds: None
+    )
+    hooks = RecordingHooks()
+    with pytest.raises(TransientError, match="could not connect"):
+        extractor.extract(make_document(), tool=TIDEPOOL, hooks=hooks)
+    assert hooks.before_calls == 2 and hooks.calls == []

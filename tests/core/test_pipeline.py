@@ -162,7 +162,9 @@ def test_a_fatal_error_stops_the_run_once(settings: Settings, described_tools: d
         refs_of(described_tools), IngestContext.create(settings, extractor=FunctionExtractor(unauthorised))
     )
     assert len(calls) == 1
-    assert [outcome.status for outcome in summary.outcomes] == ["failed", "skipped", "skipped"]
+    # The run's failure, not a tool's: every tool is skipped and the reason is given once, as the stop.
+    assert [outcome.status for outcome in summary.outcomes] == ["skipped", "skipped", "skipped"]
+    assert not any("401" in (outcome.error or "") for outcome in summary.outcomes)
     assert summary.stopped_because is not None and "401" in summary.stopped_because
 
 

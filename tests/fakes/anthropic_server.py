@@ -15,6 +15,8 @@ import itertools
 import json
 import math
 import re
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -25,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-DOCUMENT_OPEN = "<document>\n"
-DOCUMENT_CLOSE = "\n</document>"
+# The extractor frames the document in a tag with a random suffix per request: <document-1a2b...>.
+DOCUMENT_FRAME = re.compile(r"<(?P<tag>document-[0-9a-f]+)>\n")
 CHARS_PER_TOKEN = 4
 MODELS_WITHOUT_SAMPLING = frozenset({"claude-haiku-5-5"})
 _HEADING = re.compile(r"^\s*(#{1,6}\s|([=\-~`#\"^+*:.'_])\2{2,}\s*$)")
@@ -35,13 +37,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 @dataclass
 class Reply:
-    """One scripted HTTP answer: a JSON body (dict/list) or raw text, after an optional delay."""
+    """One scripted HTTP answer: a JSON body (dict/list) or raw text, after an optional delay.
+
+    ``reset``: send the headers and half the body, then drop the connection (a reset mid-response).
+    """
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    reset: bool = False
 
 
 @dataclass
@@ -78,11 +84,11 @@ def document_in(body: dict[str, Any]) -> str:
     if not messages:
         return ""
     text = content_text(messages[0].get("content", ""))
-    start = text.find(DOCUMENT_OPEN)
-    end = text.rfind(DOCUMENT_CLOSE)
-    if start < 0 or end < start:
+    opening = DOCUMENT_FRAME.search(text)
+    if opening is None:
         return ""
-    return text[start + len(DOCUMENT_OPEN) : end]
+    end = text.find(f"\n</{opening.group('tag')}>", opening.end())
+    return text[opening.end() : end] if end >= 0 else ""
 
 
 def quotable_sentences(document: str, limit: int) -> list[str]:
@@ -484,6 +490,14 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if reply.reset:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                # Linger 0: closing sends a TCP reset instead of an orderly end of stream.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (a timeout test): nothing left to answer.
