@@ -23,7 +23,7 @@ from rich.console import Console
 
 from capgraph import views
 from capgraph.settings import Settings
-from schemas import CapgraphError, NotFoundError
+from schemas import CapgraphError, NotFoundError, WarehouseBusyError
 
 app = typer.Typer(
     help="Turn tool descriptions into evidence-backed capability records and compare them.",
@@ -64,12 +64,14 @@ def _stderr() -> Console:
 
 @contextmanager
 def _clear_errors() -> Iterator[None]:
-    """Turn capgraph's errors into one red line and exit code 2, instead of a traceback."""
+    """Turn capgraph's errors into one red line and exit code 2 (1 for a busy warehouse), not a traceback."""
     try:
         yield
     except CapgraphError as error:
         _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        # A file another process holds is worth retrying as it is; anything else needs a fix first.
+        busy = isinstance(error, WarehouseBusyError)
+        raise typer.Exit(EXIT_TOOL_FAILED if busy else EXIT_BAD_INPUT) from None
     except ValidationError as error:
         if error.title != Settings.__name__:
             raise
@@ -91,6 +93,9 @@ def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None
         from capgraph.batch import batch_client_for
 
         batch_client_for(context)  # refuse before Prefect starts when the extractor cannot batch
+    # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
+    # into one line here, rather than a flow failure that Prefect would log with its traceback.
+    context.load_snapshot()
     err = _stderr()
     err.print(context.extractor_notice, highlight=False)
     summary = run(context)

@@ -37,7 +37,14 @@ from typing import Literal
 import duckdb
 
 from schemas import CapgraphError, WarehouseBusyError
-from warehouse.duck_errors import busy_error, first_line, is_lock_conflict, open_error
+from warehouse.duck_errors import (
+    busy_error,
+    damaged_error,
+    first_line,
+    is_damage,
+    is_lock_conflict,
+    open_error,
+)
 from warehouse.host import HOST, sql_string
 from warehouse.known_rows import AttachmentKnowledge, KnownRows
 from warehouse.migrations import migrate, require_current
@@ -131,6 +138,11 @@ class AttachedFile:
         )
         try:
             yield cursor
+        except duckdb.Error as error:
+            if is_damage(error):
+                # A cut-short or corrupted file opens, then fails on the first read of a bad block.
+                raise damaged_error(self.path, error) from error
+            raise
         finally:
             self._close(cursor, mode, owner)
 
