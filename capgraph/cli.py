@@ -1,6 +1,7 @@
 """The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
 
-Read commands (tools, show, compare, runs, costs, sql) never import Prefect, so they answer at once.
+Read commands (tools, show, compare, runs, costs, sql) and ``remove`` never import Prefect, so they
+answer at once.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
@@ -100,6 +101,7 @@ def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None
     err.print(context.extractor_notice, highlight=False)
     summary = run(context)
     views.print_summary(_stdout(), summary)
+    _print_relative_file_id_notes(settings)
     if not summary.ok:
         raise typer.Exit(EXIT_TOOL_FAILED)
 
@@ -173,6 +175,36 @@ def reprocess(
         from flows.ingest import reprocess as reprocess_flow
 
         _run_ingestion(settings, lambda context: reprocess_flow(tool_id=tool_id, context=context))
+
+
+def _print_relative_file_id_notes(settings: Settings) -> None:
+    from capgraph.retire import relative_file_id_notes
+
+    for note in relative_file_id_notes(settings):
+        _stderr().print(note, highlight=False)
+
+
+@app.command()
+def remove(
+    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. file:/home/me/docs/tool.md")],
+    db: DbOption = None,
+) -> None:
+    """Retire a tool: its history is kept, but it is no longer listed, compared, matched, scored or
+    published. Ingesting its ref again brings it back."""
+    with _clear_errors():
+        from capgraph.retire import retire_tool
+
+        retirement = retire_tool(_settings(db), tool_id)
+        if retirement.newly_retired:
+            message = (
+                f"removed {retirement.tool_id}: no longer listed, compared, matched, scored or published; "
+                f"its history is kept, and `capgraph ingest {retirement.tool_id}` brings it back"
+            )
+        else:
+            message = f"{retirement.tool_id} was already removed"
+        _stdout().print(message, highlight=False)
+        for note in retirement.notes:
+            _stderr().print(note, highlight=False)
 
 
 @app.command()

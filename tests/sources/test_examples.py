@@ -25,7 +25,8 @@ def test_catalog_has_the_demo_tools(catalog):
 
     assert {"installed:duckdb", "installed:pydantic"} <= set(installed)
     assert 10 <= len(installed) <= 15
-    assert files == ["file:examples/descriptions/quillmark.md", "file:examples/descriptions/tidewatch.html"]
+    descriptions = (REPO / "examples" / "descriptions").resolve()
+    assert files == [f"file:{descriptions / 'quillmark.md'}", f"file:{descriptions / 'tidewatch.html'}"]
 
 
 def test_every_ref_fetches_and_takes_its_overrides(catalog, monkeypatch):
