@@ -110,8 +110,8 @@ def test_remove_retires_a_tool_from_every_command_and_ingest_brings_it_back(
     assert _cli(db, "site", "--out", str(tmp_path / "site")).exit_code == 0
     site_text = "".join(page.read_text(encoding="utf-8") for page in (tmp_path / "site").rglob("*.html"))
     assert "Quillmark" not in site_text and "Inkwell" in site_text
-    scored = _cli(db, "sql", "SELECT count(*) AS n FROM score_snapshot WHERE tool_id LIKE '%quillmark%'", "--json")
-    assert '"n": 0' in scored.stdout
+    scored = "SELECT count(*) AS n FROM score_snapshot WHERE tool_id LIKE '%quillmark%'"
+    assert '"n": 0' in _cli(db, "sql", scored, "--json").stdout
     # Its history is kept.
     assert "succeeded" in _cli(db, "runs", "--tool", quillmark).stdout
     assert _cli(db, "remove", quillmark).stdout.strip() == f"{quillmark} was already removed"
@@ -132,7 +132,8 @@ def test_remove_of_an_unknown_tool_is_one_line_and_exit_2(project: Path, tmp_pat
 
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "error: installed:nothing-like-it: no such tool in the warehouse (`capgraph tools` lists the stored tools)"
+        "error: installed:nothing-like-it: no such tool in the warehouse "
+        "(`capgraph tools` lists the stored tools)"
     ]
 
 
