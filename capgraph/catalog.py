@@ -29,8 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemas import CatalogError, Pricing, Tool, ToolKind
 from schemas.models import TOOL_ID_PATTERN
-from sources.file import tool_id_for_path
-from sources.installed import canonical_distribution_name
+from sources.refs import canonical_distribution_name, normalise_ref
 
 CATALOG_HEADER = "# capgraph catalog: one [[tool]] per tool; relative file: paths start at this folder.\n"
 _OVERRIDES = ("name", "kind", "pricing", "homepage")
@@ -219,21 +218,6 @@ def _field_hint(field: str, message: str) -> str:
     if field == "ref":
         return "write refs as SCHEME:NAME, e.g. installed:duckdb or file:descriptions/tool.md"
     return message
-
-
-def normalise_ref(ref: str, *, base: Path | None = None, cwd: Path | None = None) -> str:
-    """The form a ref is compared and fetched in, as catalog entries hold it: ``installed:`` and ``pypi:``
-    names in PEP 503 form, ``file:`` refs as the file's absolute path with symlinks resolved (a relative
-    path anchored at ``base``, default ``cwd``). Use it on command-line refs before matching them to
-    entries."""
-    cwd = (cwd or Path.cwd()).absolute()
-    scheme, _, rest = ref.partition(":")
-    rest = rest.strip()
-    if scheme in ("installed", "pypi"):
-        return f"{scheme}:{canonical_distribution_name(rest)}"
-    if scheme != "file":
-        return ref
-    return tool_id_for_path(rest, base=base if base is not None else cwd)
 
 
 def _ref_for_catalog(ref: str, *, catalog_folder: Path, cwd: Path) -> str:

@@ -33,11 +33,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _as_stored_id(given: str | None) -> str | None:
+    """A tool id typed on the command line in the form the warehouse stores it (``file:docs/a.md`` from
+    this folder is ``file:/abs/docs/a.md``), so read commands find a tool however its ref was typed."""
+    if given is None:
+        return None
+    from sources.refs import normalise_ref
+
+    return normalise_ref(given)
+
+
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Warehouse file (default: $CAPGRAPH_DB or ./capgraph.duckdb).")
 ]
 LiveOption = Annotated[
     bool, typer.Option("--live", help="Read the live warehouse file instead of the analyst copy.")
+]
+StoredToolId = Annotated[
+    str, typer.Argument(help="A stored tool id, e.g. installed:duckdb", callback=_as_stored_id)
 ]
 EXIT_TOOL_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -154,7 +168,7 @@ def ingest(
 
 @app.command()
 def reprocess(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     db: DbOption = None,
 ) -> None:
     """Fetch and re-extract one stored tool now, even when nothing changed."""
@@ -248,7 +262,7 @@ def tools(db: DbOption = None, live: LiveOption = False) -> None:
 
 @app.command()
 def show(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show every score with its inputs, their sources and dates."),
@@ -276,7 +290,7 @@ def show(
 
 @app.command()
 def alternatives(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
@@ -293,8 +307,8 @@ def alternatives(
 
 @app.command()
 def compare(
-    left: Annotated[str, typer.Argument(help="First tool id")],
-    right: Annotated[str, typer.Argument(help="Second tool id")],
+    left: Annotated[str, typer.Argument(help="First tool id", callback=_as_stored_id)],
+    right: Annotated[str, typer.Argument(help="Second tool id", callback=_as_stored_id)],
     page_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
     out: Annotated[Path | None, typer.Option(help="Write the page here instead of printing it.")] = None,
     max_capabilities: Annotated[int, typer.Option(help="Capabilities shown per tool.")] = 8,
@@ -362,7 +376,7 @@ def site(
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
-    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.")] = None,
+    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.", callback=_as_stored_id)] = None,
     db: DbOption = None,
     live: LiveOption = False,
 ) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from capgraph.catalog import load_catalog, normalise_ref
+from capgraph.catalog import load_catalog
 from capgraph.matching import refresh_match_graph, snapshot_scores
 from capgraph.reading import read_warehouse
 from capgraph.settings import Settings
 from schemas import CapgraphError, NotFoundError
+from sources.refs import normalise_ref
 from warehouse import Warehouse
 
 

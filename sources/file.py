@@ -10,13 +10,13 @@ same on every platform.
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 from typing import ClassVar
 
 from schemas import FetchResult, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.refs import tool_id_for_path
 from sources.text import (
     HTML,
     MARKDOWN,
@@ -47,21 +47,6 @@ MEDIA_TYPES_BY_SUFFIX = {
 }
 _MAX_TOOL_ID_CHARS = 500  # Tool.id's limit
 SUPPORTED_SUFFIXES = ".md, .markdown, .rst, .rest, .txt, .html, .htm or no suffix"
-
-
-def tool_id_for_path(raw_path: str, *, base: Path | None = None) -> str:
-    """``file:`` plus the file's absolute path, symlinks resolved: one id per file, whatever the
-    working directory or the spelling. A relative path starts at ``base`` (default: the current
-    directory); backslashes are read as separators."""
-    path = Path(raw_path.strip().replace("\\", "/")).expanduser()
-    if not path.is_absolute():
-        path = (base if base is not None else Path.cwd()) / path
-    try:
-        path = path.resolve()
-    except (OSError, RuntimeError):
-        # A symlink loop or an unreadable folder: the fetch reports the problem; the id stays stable.
-        path = Path(os.path.normpath(path))
-    return "file:" + path.as_posix()
 
 
 class FileSource(Source):

@@ -174,3 +174,22 @@ def test_ingest_points_out_a_relative_id_stored_by_an_older_capgraph(
     ) in " ".join(result.stderr.split())
     assert _cli(db, "remove", "file:docs/quillmark.md").exit_code == 0
     assert "note:" not in _cli(db, "ingest", "file:docs/quillmark.md").stderr
+
+
+def test_read_commands_take_a_file_ref_as_typed_from_the_current_folder(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "capgraph.duckdb"
+    monkeypatch.chdir(project)
+    assert _cli(db, "ingest", "--catalog", "catalog.toml").exit_code == 0
+    monkeypatch.chdir(project / "docs")
+
+    shown = _cli(db, "show", "file:quillmark.md")
+    compared = _cli(db, "compare", "file:./quillmark.md", "file:../docs/inkwell.md")
+    runs = _cli(db, "runs", "--tool", "file:quillmark.md")
+
+    assert shown.exit_code == 0, shown.output
+    assert "Live preview" in shown.stdout
+    assert compared.exit_code == 0, compared.output
+    assert compared.stdout.startswith("# Quillmark vs Inkwell")
+    assert runs.exit_code == 0 and "succeeded" in runs.stdout

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from capgraph.catalog import CatalogEntry, load_catalog, normalise_ref
+from capgraph.catalog import CatalogEntry, load_catalog
 from schemas import Tool
+from sources.refs import normalise_ref
 
 CATALOG = """# tools for the team
 [[tool]]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from schemas import sha256_text
-from sources.file import FileSource, tool_id_for_path
+from sources.file import FileSource
+from sources.refs import tool_id_for_path
 
 MARKDOWN_TEXT = """<!-- a comment before anything -->
 [![build](https://example.invalid/badge.svg)](https://example.invalid)
