@@ -176,8 +176,26 @@ def outline(text: str, media_type: str) -> Outline:
     return Outline(title=None, first_paragraph=_plain_first_paragraph(text))
 
 
+class _OutlineMarkdown(MarkdownIt):
+    """markdown-it that leaves link addresses as written: an outline reads only the words.
+
+    Normalising them would go through mdurl, whose lookup tables are built on first use in a way that
+    is not thread-safe (a table is shared before it is filled), so two threads meeting the first links
+    of a process at once failed with ``IndexError: list index out of range``.
+    """
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 def _markdown_outline(text: str) -> Outline:
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tokens = _OutlineMarkdown("commonmark").enable("table").parse(text)
     title: str | None = None
     paragraph: str | None = None
     open_blocks: list[str] = []

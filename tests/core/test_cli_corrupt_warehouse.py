@@ -32,6 +32,7 @@ def _commands(out: Path, ref: str) -> dict[str, list[str]]:
         "costs": ["costs"],
         "sql": ["sql", "SELECT count(*) FROM tools"],
         "site": ["site", "--out", str(out / "site")],
+        "remove": ["remove", ref],
     }
 
 
@@ -106,7 +107,7 @@ def test_every_command_on_an_unopenable_warehouse_is_one_line(
     assert "cannot open the warehouse" in result.stderr
 
 
-_READ_THE_TOOLS = ["ingest", "reprocess", "tools", "show", "compare", "alternatives", "site"]
+_READ_THE_TOOLS = ["ingest", "reprocess", "tools", "show", "compare", "alternatives", "site", "remove"]
 
 
 @pytest.mark.parametrize("command", _READ_THE_TOOLS)

@@ -9,11 +9,14 @@ the interpreter change threads inside that state as often as it can.
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import mdurl._decode
+import mdurl._encode
 import pytest
 
 from extractors.heuristic.extractor import HeuristicExtractor
@@ -87,3 +90,47 @@ def test_concurrent_fetch_and_extract_match_one_thread(
         if got != alone[path]
     ]
     assert differences == []
+
+
+LINKED = """# Linkwell
+
+Linkwell links to [its docs](https://example.org/docs?a=1&b=%20x), to <https://example.org/p%20q>
+and to [a page](./guide.md "the guide").
+
+## Features
+
+- **Deep links**: opens [any note](https://example.org/n/%C3%A9t%C3%A9) from a link.
+"""
+
+
+def test_the_first_links_of_a_process_read_on_many_threads_at_once(
+    tmp_path: Path, frequent_thread_switches: None
+) -> None:
+    """mdurl builds its lookup tables on first use and shares each before filling it, so threads
+    normalising the first links of a process together used to fail with IndexError (seen once in ~35
+    runs). Each round empties those tables, as in a fresh process, and starts every thread at once."""
+    path = tmp_path / "linkwell.md"
+    path.write_text(LINKED, encoding="utf-8")
+    source = FileSource(max_bytes=5_000_000)
+    extractor = HeuristicExtractor()
+    alone = _read(source, extractor, path)
+    assert not isinstance(alone, str), alone
+    failures: list[str] = []
+
+    def read_together(start: threading.Barrier) -> None:
+        start.wait()
+        got = _read(source, extractor, path)
+        if got != alone:
+            failures.append(got if isinstance(got, str) else "read differently")
+
+    for _ in range(ROUNDS * 25):
+        mdurl._encode.encode_cache.clear()
+        mdurl._decode.decode_cache.clear()
+        start = threading.Barrier(THREADS)
+        threads = [threading.Thread(target=read_together, args=(start,)) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert failures == []
