@@ -89,12 +89,19 @@ def open_error(path: Path, error: duckdb.Error) -> CapgraphError:
     )
 
 
+_DAMAGE_SIGNS = (
+    "Could not read enough bytes",  # cut short
+    "Corrupt database file",  # a block fails its checksum
+    "database has been invalidated",  # an earlier failure left the file unusable
+    "Failed to deserialize",
+)
+
+
 def is_damage(error: duckdb.Error) -> bool:
     """True when DuckDB failed reading the file itself (cut short, bad checksum), not over a statement."""
-    if isinstance(error, duckdb.IOException | duckdb.FatalException | duckdb.InternalException):
-        return True
-    text = str(error)
-    return "Corrupt database file" in text or "database has been invalidated" in text
+    if isinstance(error, duckdb.FatalException | duckdb.InternalException):
+        return True  # DuckDB's own "this database is broken": no statement of ours causes these
+    return any(sign in str(error) for sign in _DAMAGE_SIGNS)
 
 
 def damaged_error(path: Path, error: duckdb.Error) -> CapgraphError:
