@@ -42,12 +42,11 @@ def retire_tool(settings: Settings, tool_id: str) -> Retirement:
     )
     try:
         stored_id, newly_retired = _retire_first_stored(warehouse, _spellings(tool_id))
-        notes: list[str] = []
-        if newly_retired:
-            graph = refresh_match_graph(warehouse, settings, records_changed=True)
-            snapshot = snapshot_scores(warehouse, settings)
-            notes += [note for note in (graph.describe(), snapshot) if note]
-            warehouse.publish(settings.analyst_path())
+        # Also when it was retired already: an earlier `remove` may have stopped before this point.
+        graph = refresh_match_graph(warehouse, settings, records_changed=True)
+        snapshot = snapshot_scores(warehouse, settings)
+        notes = [note for note in (graph.describe(), snapshot) if note]
+        warehouse.publish(settings.analyst_path())
     finally:
         warehouse.release()
     listed_in = _catalog_listing(settings, stored_id)
