@@ -8,10 +8,10 @@ kind = "Repository"   # Model | Dataset | Repository | Package | Service
 pricing = "free"      # free | paid | freemium | unknown
 ```
 
-Refs are normalised on load so a tool's id does not depend on how it was written: ``installed:``
-names take their PEP 503 form, and a relative ``file:`` path (relative to the catalog's own folder,
-so the catalog works from any directory) is rewritten relative to the current directory when the
-file lies under it (the demo's ids read ``file:examples/descriptions/...``), else made absolute.
+Refs are normalised on load so a tool's id does not depend on how it was written or where capgraph
+runs: ``installed:`` names take their PEP 503 form, and a ``file:`` path becomes the file's absolute
+path with symlinks resolved, a relative one starting at the catalog's own folder (so the catalog gives
+the same ids from any directory).
 ``add_to_catalog`` appends entries as text, so a catalog's comments and layout survive it.
 """
 
@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemas import CatalogError, Pricing, Tool, ToolKind
 from schemas.models import TOOL_ID_PATTERN
-from sources.installed import canonical_distribution_name
+from sources.refs import canonical_distribution_name, normalise_ref
 
 CATALOG_HEADER = "# capgraph catalog: one [[tool]] per tool; relative file: paths start at this folder.\n"
 _OVERRIDES = ("name", "kind", "pricing", "homepage")
@@ -218,27 +218,6 @@ def _field_hint(field: str, message: str) -> str:
     if field == "ref":
         return "write refs as SCHEME:NAME, e.g. installed:duckdb or file:descriptions/tool.md"
     return message
-
-
-def normalise_ref(ref: str, *, base: Path | None = None, cwd: Path | None = None) -> str:
-    """The form a ref is compared and fetched in, as catalog entries hold it: ``installed:`` names in
-    PEP 503 form, ``file:`` paths (relative ones anchored at ``base``, default ``cwd``) relative to
-    ``cwd`` when under it, else absolute. Use it on command-line refs before matching them to entries."""
-    cwd = (cwd or Path.cwd()).absolute()
-    base = base if base is not None else cwd
-    scheme, _, rest = ref.partition(":")
-    rest = rest.strip()
-    if scheme in ("installed", "pypi"):
-        return f"{scheme}:{canonical_distribution_name(rest)}"
-    if scheme != "file":
-        return ref
-    target = Path(rest).expanduser()
-    if not target.is_absolute():
-        # normpath, not resolve(): symlinks stay as written, only "." and ".." are folded.
-        target = Path(os.path.normpath(base / target))
-    if target.is_relative_to(cwd):
-        return f"file:{target.relative_to(cwd).as_posix()}"
-    return f"file:{target.as_posix()}"
 
 
 def _ref_for_catalog(ref: str, *, catalog_folder: Path, cwd: Path) -> str:

@@ -1,7 +1,7 @@
 """The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
 
-Read commands (tools, show, alternatives, compare, runs, costs, sql, export) never import Prefect, so they
-answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
+Read commands (tools, show, alternatives, compare, runs, costs, sql, export) and ``remove`` never import
+Prefect, so they answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
@@ -26,7 +26,7 @@ from capgraph import machine_output, views
 from capgraph.machine_output import chosen_format
 from capgraph.settings import Settings
 from capgraph.version import installed_version
-from schemas import CapgraphError, NotFoundError
+from schemas import CapgraphError, NotFoundError, WarehouseBusyError
 
 app = typer.Typer(
     help="Turn tool descriptions into evidence-backed capability records and compare them.",
@@ -36,6 +36,17 @@ app = typer.Typer(
     # Click hands these to every command's context, so `-h` works wherever `--help` does.
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _as_stored_id(given: str | None) -> str | None:
+    """A tool id typed on the command line in the form the warehouse stores it (``file:docs/a.md`` from
+    this folder is ``file:/abs/docs/a.md``), so read commands find a tool however its ref was typed."""
+    if given is None:
+        return None
+    from sources.refs import normalise_ref
+
+    return normalise_ref(given)
+
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Warehouse file (default: $CAPGRAPH_DB or ./capgraph.duckdb).")
@@ -47,6 +58,9 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON (an array of row objects) instead of a table.")
 ]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row instead of a table.")]
+StoredToolId = Annotated[
+    str, typer.Argument(help="A stored tool id, e.g. installed:duckdb", callback=_as_stored_id)
+]
 EXIT_TOOL_FAILED = 1
 EXIT_BAD_INPUT = 2
 
@@ -94,12 +108,14 @@ def _print_error(message: str) -> None:
 
 @contextmanager
 def _clear_errors() -> Iterator[None]:
-    """Turn capgraph's errors into one red line and exit code 2, instead of a traceback."""
+    """Turn capgraph's errors into one red line and exit code 2 (1 for a busy warehouse), not a traceback."""
     try:
         yield
     except CapgraphError as error:
         _print_error(error.one_line())
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        # A file another process holds is worth retrying as it is; anything else needs a fix first.
+        busy = isinstance(error, WarehouseBusyError)
+        raise typer.Exit(EXIT_TOOL_FAILED if busy else EXIT_BAD_INPUT) from None
     except ValidationError as error:
         if error.title != Settings.__name__:
             raise
@@ -122,10 +138,14 @@ def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None
         from capgraph.batch import batch_client_for
 
         batch_client_for(context)  # refuse before Prefect starts when the extractor cannot batch
+    # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
+    # into one line here, rather than a flow failure that Prefect would log with its traceback.
+    context.load_snapshot()
     err = _stderr()
     err.print(context.extractor_notice, highlight=False)
     summary = run(context)
     views.print_summary(_stdout(), summary)
+    _print_relative_file_id_notes(settings)
     if not summary.ok:
         raise typer.Exit(EXIT_TOOL_FAILED)
 
@@ -178,7 +198,7 @@ def ingest(
 
 @app.command()
 def reprocess(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     db: DbOption = None,
 ) -> None:
     """Fetch and re-extract one stored tool now, even when nothing changed."""
@@ -199,6 +219,36 @@ def reprocess(
         from flows.ingest import reprocess as reprocess_flow
 
         _run_ingestion(settings, lambda context: reprocess_flow(tool_id=tool_id, context=context))
+
+
+def _print_relative_file_id_notes(settings: Settings) -> None:
+    from capgraph.retire import relative_file_id_notes
+
+    for note in relative_file_id_notes(settings):
+        _stderr().print(note, highlight=False)
+
+
+@app.command()
+def remove(
+    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. file:/home/me/docs/tool.md")],
+    db: DbOption = None,
+) -> None:
+    """Retire a tool: its history is kept, but it is no longer listed, compared, matched, scored or
+    published. Ingesting its ref again brings it back."""
+    with _clear_errors():
+        from capgraph.retire import retire_tool
+
+        retirement = retire_tool(_settings(db), tool_id)
+        if retirement.newly_retired:
+            message = (
+                f"removed {retirement.tool_id}: no longer listed, compared, matched, scored or published; "
+                f"its history is kept, and `capgraph ingest {retirement.tool_id}` brings it back"
+            )
+        else:
+            message = f"{retirement.tool_id} was already removed"
+        _stdout().print(message, highlight=False)
+        for note in retirement.notes:
+            _stderr().print(note, highlight=False)
 
 
 @app.command()
@@ -249,7 +299,7 @@ def tools(
 
 @app.command()
 def show(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show every score with its inputs, their sources and dates."),
@@ -298,7 +348,7 @@ def show(
 
 @app.command()
 def alternatives(
-    tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    tool_id: StoredToolId,
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
@@ -322,8 +372,8 @@ def alternatives(
 
 @app.command()
 def compare(
-    left: Annotated[str, typer.Argument(help="First tool id")],
-    right: Annotated[str, typer.Argument(help="Second tool id")],
+    left: Annotated[str, typer.Argument(help="First tool id", callback=_as_stored_id)],
+    right: Annotated[str, typer.Argument(help="Second tool id", callback=_as_stored_id)],
     page_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
     out: Annotated[Path | None, typer.Option(help="Write the page here instead of printing it.")] = None,
     max_capabilities: Annotated[int, typer.Option(help="Capabilities shown per tool.")] = 8,
@@ -391,7 +441,7 @@ def site(
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
-    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.")] = None,
+    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.", callback=_as_stored_id)] = None,
     db: DbOption = None,
     live: LiveOption = False,
     as_json: JsonOption = False,

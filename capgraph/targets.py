@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from capgraph.catalog import CatalogEntry, load_catalog, normalise_ref
+from capgraph.catalog import CatalogEntry, load_catalog
+from sources.refs import normalise_ref
 
 Target = tuple[str, CatalogEntry | None]
 

@@ -1,19 +1,22 @@
 """The ``file:PATH`` source: a local Markdown, reStructuredText, plain-text or HTML description.
 
-Relative paths resolve against the current directory. Every way a file can be unusable (missing,
-a folder, unreadable, binary, not UTF-8, empty, too large, an unsupported format) fails with a
-``SourceError`` naming the path; the size is checked from the file system before a byte is read.
-Line endings are normalised to ``\\n`` so evidence offsets mean the same on every platform.
+A tool's id is ``file:`` and the file's absolute path with symlinks resolved, so the same file is the
+same tool from any working directory; relative paths resolve against the current directory. Every way
+a file can be unusable (missing, a folder, unreadable, binary, not UTF-8, empty, too large, an
+unsupported format) fails with a ``SourceError`` naming the path; the size is checked from the file
+system before a byte is read. Line endings are normalised to ``\\n`` so evidence offsets mean the
+same on every platform.
 """
 
 from __future__ import annotations
 
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import ClassVar
 
 from schemas import FetchResult, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.refs import tool_id_for_path
 from sources.text import (
     HTML,
     MARKDOWN,
@@ -46,11 +49,6 @@ _MAX_TOOL_ID_CHARS = 500  # Tool.id's limit
 SUPPORTED_SUFFIXES = ".md, .markdown, .rst, .rest, .txt, .html, .htm or no suffix"
 
 
-def tool_id_for_path(raw_path: str) -> str:
-    """``file:`` plus the path as given, with forward slashes and ``.`` segments dropped."""
-    return "file:" + PurePosixPath(raw_path.strip().replace("\\", "/")).as_posix()
-
-
 class FileSource(Source):
     """Reads one local description file per ref, refusing files over ``max_bytes``."""
 
@@ -69,8 +67,7 @@ class FileSource(Source):
                 hint=f"move the file to a path under {_MAX_TOOL_ID_CHARS - len('file:')} characters",
             )
         # Read the path the id names, so two spellings of one file can never give different text.
-        path = Path(tool_id.removeprefix("file:")).expanduser()
-        path = path if path.is_absolute() else Path.cwd() / path
+        path = Path(tool_id.removeprefix("file:"))
         media_type = self._check(path, ref)
         text = decode_utf8(self._read(path, ref), ref)
         if not text.strip():

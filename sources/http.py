@@ -49,6 +49,8 @@ _METADATA_ADDRESSES: frozenset[IpAddress] = frozenset(
     ipaddress.ip_address(text)
     for text in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254")
 )
+_METADATA_REFUSAL = "a cloud metadata service address"
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def capgraph_user_agent() -> str:
@@ -151,13 +153,18 @@ class HttpOptions:
 
 
 def address_refusal(address: IpAddress, options: HttpOptions) -> str | None:
-    """Why ``address`` may not be fetched from under ``options``, or None when it may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:10.0.0.1 reaches 10.0.0.1
+    """Why ``address`` may not be fetched from under ``options``, or None when it may.
+
+    Metadata endpoints are checked first, in every spelling (plain, or an IPv4 one inside an IPv6
+    address), so neither ``allow_private_addresses`` nor an allowlist as wide as ``0.0.0.0/0`` opens them.
+    """
+    embedded = embedded_ipv4(address)
+    if address in _METADATA_ADDRESSES or embedded in _METADATA_ADDRESSES:
+        return _METADATA_REFUSAL
+    if embedded is not None:
+        address = embedded  # ::ffff:10.0.0.1 reaches 10.0.0.1
     if any(address in network for network in options.allowed_networks):
         return None
-    if address in _METADATA_ADDRESSES:
-        return "a cloud metadata service address"
     if options.allow_private_addresses:
         return None
     for test, description in (
@@ -171,6 +178,27 @@ def address_refusal(address: IpAddress, options: HttpOptions) -> str | None:
     ):
         if test:
             return description
+    return None
+
+
+def embedded_ipv4(address: IpAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one stands for, when it carries one a host or gateway would reach.
+
+    IPv4-mapped (``::ffff:a.b.c.d``), the deprecated IPv4-compatible form (``::a.b.c.d``, still routed
+    to ``a.b.c.d`` by some stacks), NAT64's well-known prefix (``64:ff9b::a.b.c.d``) and 6to4
+    (``2002:AABB:CCDD::``); None for a plain IPv4 address or an IPv6 one without such a part.
+    """
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    value = int(address)
+    if value >> 32 == 0 and value > 1:  # ::a.b.c.d; :: and ::1 are IPv6's own unspecified and loopback
+        return ipaddress.IPv4Address(value)
+    if address in _NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
     return None
 
 
@@ -500,6 +528,12 @@ class HttpClient:
             raise SourceError(f"{host} resolves to no address", subject=subject, hint="check the URL")
         for address in addresses:
             refusal = address_refusal(address, self.options)
+            if refusal == _METADATA_REFUSAL:
+                raise SourceError(
+                    f"refused to fetch {url}: {host} resolves to {address}, {refusal}",
+                    subject=subject,
+                    hint="cloud metadata addresses are never fetched, whatever the address settings say",
+                )
             if refusal is not None:
                 raise SourceError(
                     f"refused to fetch {url}: {host} resolves to {address}, {refusal}",

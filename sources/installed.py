@@ -23,6 +23,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from schemas import FetchResult, Pricing, Signal, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.refs import canonical_distribution_name
 from sources.text import MARKDOWN, PLAIN, RST, build_document, condense, outline, sniff_media_type
 
 _LEADING_NAME = re.compile(r"\s*[A-Z0-9][A-Z0-9._-]*", re.IGNORECASE)
@@ -53,11 +54,6 @@ _OPEN_SOURCE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _OSI_CLASSIFIER = "License :: OSI Approved :: "
-
-
-def canonical_distribution_name(name: str) -> str:
-    """The PEP 503 form of a distribution name: ``Pydantic_Settings`` -> ``pydantic-settings``."""
-    return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ checked up front so a bad description fails as a ``SourceError`` rather than a v
 
 from __future__ import annotations
 
-import io
+import copy
+import functools
 import re
+import threading
 from dataclasses import dataclass
 
 import docutils.core
+import docutils.io
 import docutils.nodes
 import docutils.utils
 import lxml.etree
@@ -173,8 +176,26 @@ def outline(text: str, media_type: str) -> Outline:
     return Outline(title=None, first_paragraph=_plain_first_paragraph(text))
 
 
+class _OutlineMarkdown(MarkdownIt):
+    """markdown-it that leaves link addresses as written: an outline reads only the words.
+
+    Normalising them would go through mdurl, whose lookup tables are built on first use in a way that
+    is not thread-safe (a table is shared before it is filled), so two threads meeting the first links
+    of a process at once failed with ``IndexError: list index out of range``.
+    """
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 def _markdown_outline(text: str) -> Outline:
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tokens = _OutlineMarkdown("commonmark").enable("table").parse(text)
     title: str | None = None
     paragraph: str | None = None
     open_blocks: list[str] = []
@@ -213,18 +234,8 @@ def _inline_text(inline: Token) -> str:
 
 def _rst_outline(text: str) -> Outline:
     try:
-        doctree = docutils.core.publish_doctree(
-            text,
-            settings_overrides={
-                # Quiet, and safe on untrusted input: no includes, no raw passthrough, no config files.
-                "report_level": 5,
-                "halt_level": 5,
-                "warning_stream": io.StringIO(),
-                "file_insertion_enabled": False,
-                "raw_enabled": False,
-                "_disable_config": True,
-            },
-        )
+        # A copy per document: publishing writes the source path into its settings.
+        doctree = docutils.core.publish_doctree(text, settings=copy.copy(_rst_settings()))
     except (docutils.ApplicationError, docutils.utils.SystemMessage, ValueError, IndexError):
         # The outline is a convenience: a document docutils cannot parse still has its text.
         return Outline(title=None, first_paragraph=_plain_first_paragraph(text))
@@ -239,6 +250,42 @@ def _rst_outline(text: str) -> Outline:
             paragraph = words
             break
     return Outline(title=title or None, first_paragraph=paragraph)
+
+
+_RST_SETTINGS_LOCK = threading.Lock()
+
+
+def _rst_settings() -> object:
+    """docutils settings for outlines, built once per process and then only copied.
+
+    Building them is not thread-safe: docutils silences its own deprecation warnings meanwhile with
+    ``warnings.catch_warnings()``, which swaps the process-wide warning filters, so threads building
+    settings at once restore each other's filters (leaking those warnings, or leaving them silenced for
+    the whole process). ``publish_doctree`` without ``settings`` builds them on every call.
+    """
+    with _RST_SETTINGS_LOCK:
+        return _build_rst_settings()
+
+
+@functools.cache
+def _build_rst_settings() -> object:
+    publisher = docutils.core.Publisher(
+        reader="standalone",
+        parser="restructuredtext",
+        writer="null",
+        source_class=docutils.io.StringInput,
+        destination_class=docutils.io.NullOutput,
+    )
+    return publisher.get_settings(
+        # Quiet, and safe on untrusted input: no includes, no raw passthrough, no config files.
+        report_level=5,
+        halt_level=5,
+        warning_stream=False,
+        file_insertion_enabled=False,
+        raw_enabled=False,
+        _disable_config=True,
+        traceback=True,
+    )
 
 
 def _inside(node: docutils.nodes.Node, kinds: tuple[type, ...]) -> bool:

@@ -38,7 +38,14 @@ import duckdb
 
 from schemas import CapgraphError, WarehouseBusyError
 from warehouse.comment_sync import apply_comments
-from warehouse.duck_errors import busy_error, first_line, is_lock_conflict, open_error
+from warehouse.duck_errors import (
+    busy_error,
+    damaged_error,
+    first_line,
+    is_damage,
+    is_lock_conflict,
+    open_error,
+)
 from warehouse.host import HOST, sql_string
 from warehouse.known_rows import AttachmentKnowledge, KnownRows
 from warehouse.migrations import migrate, require_current
@@ -132,6 +139,11 @@ class AttachedFile:
         )
         try:
             yield cursor
+        except duckdb.Error as error:
+            if is_damage(error):
+                # A cut-short or corrupted file opens, then fails on the first read of a bad block.
+                raise damaged_error(self.path, error) from error
+            raise
         finally:
             self._close(cursor, mode, owner)
 

@@ -28,10 +28,44 @@ COMMENTS: dict[str, ObjectComment] = {
             "applied_at": "When it was applied to this file.",
         },
     ),
-    "tools": ObjectComment(
-        "One row per tracked tool, as its source last described it.",
+    "all_tools": ObjectComment(
+        (
+            "One row per tool capgraph has ever tracked, as its source last described it, retired "
+            "ones included; the `tools` view leaves those out."
+        ),
         {
-            "id": ("The tool's ref, `scheme:rest` (`installed:duckdb`, `file:docs/tool.md`). Primary key."),
+            "id": (
+                "The tool's ref, `scheme:rest` (`installed:duckdb`, `file:/srv/docs/tool.md`: file ids are "
+                "absolute paths). Primary key."
+            ),
+            "name": "Display name.",
+            "kind": "`Model`, `Dataset`, `Repository`, `Package` or `Service`.",
+            "summary": "One-line summary from the source, if it gave one.",
+            "homepage": "Project or product URL, if known.",
+            "license": "License name or SPDX id, if known.",
+            "version": "Version the source described.",
+            "pricing": "`free`, `paid`, `freemium` or `unknown`.",
+            "price_amount": ("Starting price amount, per `price_unit`; NULL when no price is known."),
+            "price_currency": "ISO 4217 code of `price_amount`, e.g. `USD`.",
+            "price_unit": "What `price_amount` buys, e.g. `token` or `month`.",
+            "first_seen_at": "When capgraph first stored the tool.",
+            "updated_at": "When its stored description last changed.",
+            "retired_at": (
+                "When `capgraph remove` retired it; NULL while it is tracked. A later ingest of its ref "
+                "clears it."
+            ),
+        },
+    ),
+    "tools": ObjectComment(
+        (
+            "One row per tracked tool, as its source last described it: `all_tools` without the "
+            "retired ones. Everything that lists, compares, matches or scores tools reads this view."
+        ),
+        {
+            "id": (
+                "The tool's ref, `scheme:rest` (`installed:duckdb`, `file:/srv/docs/tool.md`: file ids are "
+                "absolute paths). Primary key."
+            ),
             "name": "Display name.",
             "kind": "`Model`, `Dataset`, `Repository`, `Package` or `Service`.",
             "summary": "One-line summary from the source, if it gave one.",
@@ -117,11 +151,23 @@ COMMENTS: dict[str, ObjectComment] = {
             "end_offset": "Offset just past its end; NULL when it was not found.",
         },
     ),
-    "current_extractions": ObjectComment(
+    "all_current_extractions": ObjectComment(
         (
             "Which run's records are each tool's current ones. A successful run with records "
             "replaces the row in the same transaction that stores them; failed and skipped "
-            "runs never touch it."
+            "runs never touch it. Retired tools keep their row here; the `current_extractions` view "
+            "leaves them out."
+        ),
+        {
+            "tool_id": "The tool. Primary key.",
+            "run_id": "The run whose capability records are current.",
+            "made_current_at": "When that run's records became current.",
+        },
+    ),
+    "current_extractions": ObjectComment(
+        (
+            "Which run's records are each tracked tool's current ones: `all_current_extractions` "
+            "without retired tools."
         ),
         {
             "tool_id": "The tool. Primary key.",

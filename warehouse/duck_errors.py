@@ -66,7 +66,8 @@ def _command_line(pid: int) -> str | None:
     words = [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
     if not words:
         return None
-    command = " ".join(words)
+    # Arguments may hold newlines (`python -c` scripts); the error that names the holder stays one line.
+    command = " ".join(" ".join(words).split())
     return command if len(command) <= _CMDLINE_LIMIT else command[: _CMDLINE_LIMIT - 3] + "..."
 
 
@@ -85,4 +86,28 @@ def open_error(path: Path, error: duckdb.Error) -> CapgraphError:
         f"cannot open the warehouse: {first_line(error)}",
         subject=str(path),
         hint="point --db at a capgraph warehouse file, or at a new path to create one",
+    )
+
+
+_DAMAGE_SIGNS = (
+    "Could not read enough bytes",  # cut short
+    "Corrupt database file",  # a block fails its checksum
+    "database has been invalidated",  # an earlier failure left the file unusable
+    "Failed to deserialize",
+)
+
+
+def is_damage(error: duckdb.Error) -> bool:
+    """True when DuckDB failed reading the file itself (cut short, bad checksum), not over a statement."""
+    if isinstance(error, duckdb.FatalException | duckdb.InternalException):
+        return True  # DuckDB's own "this database is broken": no statement of ours causes these
+    return any(sign in str(error) for sign in _DAMAGE_SIGNS)
+
+
+def damaged_error(path: Path, error: duckdb.Error) -> CapgraphError:
+    """A warehouse that opened but could not be read: some of its blocks are missing or corrupt."""
+    return CapgraphError(
+        f"the warehouse file is damaged: {first_line(error)}",
+        subject=str(path),
+        hint="restore it from a backup or from its analyst copy, or point --db at a new path",
     )

@@ -53,7 +53,8 @@ class SignalReading:
 
 @dataclass
 class KnownRows:
-    """Every tool row's values, every stored document hash and every tool with current records.
+    """Every tool row's values (retired tools included), every stored document hash, every tool with
+    current records and which tools are retired.
 
     Signal histories are long, so their latest readings are read per tool on first need: only which
     tools have any is loaded up front (a tool without signals needs no look-up at all).
@@ -64,21 +65,23 @@ class KnownRows:
     current: set[str]
     signals: dict[SignalKey, SignalReading]
     tools_with_unread_signals: set[str]
+    retired: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, connection: duckdb.DuckDBPyConnection) -> KnownRows:
         tools = {
             tool_id: tuple(values)
             for tool_id, *values in connection.execute(
-                f"SELECT id, {TOOL_VALUE_COLUMNS} FROM tools"
+                f"SELECT id, {TOOL_VALUE_COLUMNS} FROM all_tools"
             ).fetchall()
         }
         return cls(
             tools=tools,
             documents=_column(connection, "SELECT sha256 FROM documents"),
-            current=_column(connection, "SELECT tool_id FROM current_extractions"),
+            current=_column(connection, "SELECT tool_id FROM all_current_extractions"),
             signals={},
             tools_with_unread_signals=_column(connection, "SELECT DISTINCT tool_id FROM signals"),
+            retired=_column(connection, "SELECT id FROM all_tools WHERE retired_at IS NOT NULL"),
         )
 
     def read_signals(self, connection: duckdb.DuckDBPyConnection, tool_ids: Iterable[str]) -> None:
@@ -133,6 +136,8 @@ class RowChanges:
     documents: set[str] = field(default_factory=set)
     current: set[str] = field(default_factory=set)
     signals: dict[SignalKey, SignalReading] = field(default_factory=dict)
+    retired: dict[str, bool] = field(default_factory=dict)
+    """Tools retired (True) or brought back (False) by the transaction."""
 
     def add_signal(self, key: SignalKey, reading: SignalReading) -> None:
         if reading.supersedes(self.signals.get(key)):
@@ -142,6 +147,11 @@ class RowChanges:
         known.tools.update(self.tools)
         known.documents.update(self.documents)
         known.current.update(self.current)
+        for tool_id, retired in self.retired.items():
+            if retired:
+                known.retired.add(tool_id)
+            else:
+                known.retired.discard(tool_id)
         for key, reading in self.signals.items():
             if reading.supersedes(known.signals.get(key)):
                 known.signals[key] = reading
@@ -177,6 +187,11 @@ class StoredLookup:
         if tool_id in self.changes.tools:
             return self.changes.tools[tool_id]
         return self._known().tools.get(tool_id)
+
+    def is_retired(self, tool_id: str) -> bool:
+        if tool_id in self.changes.retired:
+            return self.changes.retired[tool_id]
+        return tool_id in self._known().retired
 
     def has_document(self, sha256: str) -> bool:
         return sha256 in self.changes.documents or sha256 in self._known().documents

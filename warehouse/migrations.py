@@ -689,6 +689,24 @@ SELECT
 FROM sub_scores;
 """
 
+# Retiring a tool keeps its history but takes it out of everything that lists, compares, matches or
+# scores tools. Those all read `tools` and `current_extractions`, so both become views of the rows of
+# tools that are not retired, over the renamed tables that keep every row: every view and query built
+# on the two names (and any added later) leaves retired tools out without restating it.
+_RETIRED_TOOLS = """
+ALTER TABLE tools RENAME TO all_tools;
+ALTER TABLE all_tools ADD COLUMN retired_at TIMESTAMPTZ;
+ALTER TABLE current_extractions RENAME TO all_current_extractions;
+
+CREATE VIEW tools AS
+SELECT * EXCLUDE (retired_at) FROM all_tools WHERE retired_at IS NULL;
+
+CREATE VIEW current_extractions AS
+SELECT cur.*
+FROM all_current_extractions AS cur
+WHERE cur.tool_id NOT IN (SELECT id FROM all_tools WHERE retired_at IS NOT NULL);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tools, documents, extraction runs, capabilities, evidence, signals", _CORE_TABLES),
     Migration(2, "API call ledger and message batches", _LEDGER_AND_BATCHES),
@@ -700,6 +718,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "match graph (tokeniser macros, builds, edges, capability pairs, term statistics), comparison "
         "events, view match_alternatives, score views scores-v2, score snapshot",
         _MATCH_GRAPH + _SCORE_VIEWS_V2,
+    ),
+    Migration(
+        11,
+        "retired tools: tables all_tools (with retired_at) and all_current_extractions; tools and "
+        "current_extractions become views without retired tools",
+        _RETIRED_TOOLS,
     ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -142,6 +142,34 @@ class ReadSession:
     def has_tool(self, tool_id: str) -> bool:
         return self._connection.execute("SELECT 1 FROM tools WHERE id = ?", [tool_id]).fetchone() is not None
 
+    def relative_file_id_twins(self) -> list[tuple[str, str]]:
+        """(old id, new id) for each tracked tool under a relative ``file:`` id (stored before ids were
+        absolute) whose file a tracked absolute id names too: same path ending, and the same latest
+        document or the same name."""
+        return [
+            (old, new)
+            for old, new in self._connection.execute(
+                """
+                WITH latest_document AS (
+                    SELECT tool_id, document_sha256
+                    FROM extraction_runs
+                    WHERE document_sha256 IS NOT NULL
+                    QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY started_at DESC) = 1
+                )
+                SELECT old.id, new.id
+                FROM tools AS old
+                JOIN tools AS new
+                    ON starts_with(new.id, 'file:/')
+                    AND ends_with(new.id, '/' || substr(old.id, 6))
+                LEFT JOIN latest_document AS old_doc ON old_doc.tool_id = old.id
+                LEFT JOIN latest_document AS new_doc ON new_doc.tool_id = new.id
+                WHERE starts_with(old.id, 'file:') AND NOT starts_with(old.id, 'file:/')
+                    AND (old_doc.document_sha256 = new_doc.document_sha256 OR old.name = new.name)
+                ORDER BY old.id, new.id
+                """
+            ).fetchall()
+        ]
+
     def tool_ids(self) -> list[str]:
         return [
             tool_id for (tool_id,) in self._connection.execute("SELECT id FROM tools ORDER BY id").fetchall()

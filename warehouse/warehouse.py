@@ -11,7 +11,7 @@ import duckdb
 
 from schemas import CapgraphError, NotFoundError
 from warehouse.attachment import attached_file
-from warehouse.duck_errors import first_line
+from warehouse.duck_errors import damaged_error, first_line, is_damage
 from warehouse.export import ExportedFile, export_all
 from warehouse.publish import publish_copy
 from warehouse.read_session import ReadSession
@@ -160,6 +160,9 @@ class Warehouse:
             try:
                 publish_copy(connection, self._file.alias, target.resolve())
             except duckdb.Error as error:
+                # The copy reads every block of the live file, so it is where a damaged one shows.
+                if is_damage(error) and str(self._file.path) in str(error):
+                    raise damaged_error(self.path, error) from error
                 raise CapgraphError(
                     f"publishing the analyst copy failed: {first_line(error)}",
                     subject=str(target),

@@ -262,6 +262,28 @@ class WriteSession(ReadSession):
         with self._transaction("comparison events", f"recording {via} comparisons"):
             return match_graph.record_comparisons(self._connection, pairs, via)
 
+    def retire_tool(self, tool_id: str) -> bool:
+        """Take a tool out of every listing, comparison, match and score, keeping its history.
+
+        False when it was already retired; ``NotFoundError`` when no such tool was ever stored. Ingesting
+        its ref again brings it back.
+        """
+        with self._transaction(tool_id, "retiring the tool"):
+            row = self._connection.execute(
+                "SELECT retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    "no such tool in the warehouse",
+                    subject=tool_id,
+                    hint="`capgraph tools` lists the stored tools",
+                )
+            if row[0]:
+                return False
+            self._connection.execute("UPDATE all_tools SET retired_at = now() WHERE id = ?", [tool_id])
+            self._stored.changes.retired[tool_id] = True
+        return True
+
     # -- helpers -----------------------------------------------------------------------------------
 
     @contextmanager
@@ -344,11 +366,15 @@ class WriteSession(ReadSession):
             None if price is None else price.currency,
             None if price is None else price.unit,
         )
-        stored = self._stored_tool_values(tool.id)
+        stored, retired = self._stored_tool(tool.id)
+        if retired:
+            # Ingesting a retired tool's ref again brings it back, with the history it kept.
+            self._connection.execute("UPDATE all_tools SET retired_at = NULL WHERE id = ?", [tool.id])
+            self._stored.changes.retired[tool.id] = False
         if stored is None:
             self._connection.execute(
                 """
-                INSERT INTO tools (id, name, kind, summary, homepage, license, version, pricing,
+                INSERT INTO all_tools (id, name, kind, summary, homepage, license, version, pricing,
                                    price_amount, price_currency, price_unit, first_seen_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
                 """,
@@ -359,7 +385,7 @@ class WriteSession(ReadSession):
             # meaning "when the description last changed". (ON CONFLICT DO UPDATE is 2-3x slower.)
             self._connection.execute(
                 """
-                UPDATE tools SET name = ?, kind = ?, summary = ?, homepage = ?, license = ?, version = ?,
+                UPDATE all_tools SET name = ?, kind = ?, summary = ?, homepage = ?, license = ?, version = ?,
                     pricing = ?, price_amount = ?, price_currency = ?, price_unit = ?, updated_at = now()
                 WHERE id = ?
                 """,
@@ -369,13 +395,14 @@ class WriteSession(ReadSession):
             return
         self._stored.changes.tools[tool.id] = values
 
-    def _stored_tool_values(self, tool_id: str) -> ToolValues | None:
+    def _stored_tool(self, tool_id: str) -> tuple[ToolValues | None, bool]:
+        """The stored values of the tool's row (None when there is none) and whether it is retired."""
         if self._stored.knows:
-            return self._stored.tool_values(tool_id)
+            return self._stored.tool_values(tool_id), self._stored.is_retired(tool_id)
         row = self._connection.execute(
-            f"SELECT {TOOL_VALUE_COLUMNS} FROM tools WHERE id = ?", [tool_id]
+            f"SELECT {TOOL_VALUE_COLUMNS}, retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
         ).fetchone()
-        return None if row is None else tuple(row)
+        return (None, False) if row is None else (tuple(row[:-1]), bool(row[-1]))
 
     def _write_document(self, document: SourceDocument) -> bool:
         # Look first rather than INSERT ... ON CONFLICT DO NOTHING, which costs ~4 ms more per call;
@@ -509,14 +536,14 @@ class WriteSession(ReadSession):
             updated = self._update_current(tool_id, run_id)
         if not updated:
             self._connection.execute(
-                "INSERT INTO current_extractions (tool_id, run_id, made_current_at) VALUES (?, ?, now())",
+                "INSERT INTO all_current_extractions (tool_id, run_id, made_current_at) VALUES (?, ?, now())",
                 [tool_id, run_id],
             )
         self._stored.changes.current.add(tool_id)
 
     def _update_current(self, tool_id: str, run_id: str) -> int:
         (updated,) = self._connection.execute(
-            "UPDATE current_extractions SET run_id = ?, made_current_at = now() WHERE tool_id = ?",
+            "UPDATE all_current_extractions SET run_id = ?, made_current_at = now() WHERE tool_id = ?",
             [run_id, tool_id],
         ).fetchone() or (0,)
         return int(updated)

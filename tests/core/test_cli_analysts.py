@@ -185,7 +185,7 @@ def test_export_writes_every_table_and_view_once(
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         f"{name}.{export_format}" for name in names
     )
-    assert "table tools: 3 rows" in result.stderr
+    assert "view tools: 3 rows" in result.stderr
     assert f"exported {len(names)} tables and views" in result.stdout
     reader = f"read_{export_format}"
     scratch = duckdb.connect(":memory:")

@@ -275,3 +275,67 @@ def test_parse_retry_after_forms():
     assert parse_retry_after("Tue, 31 Dec 2024 00:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+_METADATA_SPELLINGS = [
+    "169.254.169.254",
+    "169.254.170.2",
+    "100.100.100.200",
+    "fd00:ec2::254",
+    "::ffff:169.254.169.254",
+    "::ffff:169.254.170.2",
+    "::ffff:100.100.100.200",
+    "::169.254.169.254",
+    "::100.100.100.200",
+    "64:ff9b::169.254.169.254",
+    "2002:a9fe:a9fe::1",
+]
+_ALLOW_EVERYTHING = {"allow_private_addresses": True, "http_allowed_networks": ["0.0.0.0/0", "::/0"]}
+
+
+@pytest.mark.parametrize("address", _METADATA_SPELLINGS)
+@pytest.mark.parametrize(
+    "settings",
+    [{}, _ALLOW_EVERYTHING, {"http_allowed_networks": ["169.254.0.0/16", "100.64.0.0/10", "fd00::/8"]}],
+    ids=["defaults", "allow-everything", "allow-the-ranges"],
+)
+def test_metadata_addresses_are_refused_whatever_the_settings_allow(address: str, settings: dict):
+    def resolver(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        return [ipaddress.ip_address(address)]
+
+    # Refused before any connection: the suite's network guard fails the test if one is attempted.
+    with pytest.raises(SourceError, match="a cloud metadata service address") as caught:
+        make_client(resolver=resolver, **settings).get("http://instance-data.test/latest/", subject="url:x")
+
+    assert caught.value.subject == "url:x"
+    assert "never fetched" in str(caught.value.hint)
+
+
+@pytest.mark.parametrize("address", _METADATA_SPELLINGS)
+def test_a_redirect_to_a_metadata_address_is_refused_even_when_everything_is_allowed(
+    server: FixtureServer, address: str
+):
+    literal = ipaddress.ip_address(address)
+    target = f"http://[{literal}]/latest/" if literal.version == 6 else f"http://{literal}/latest/"
+    server.route("/hop", Reply(status=302, headers={"Location": target}))
+    server.route("/named", Reply(status=302, headers={"Location": "http://metadata.test/latest/"}))
+
+    def resolver(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        return [ipaddress.ip_address("127.0.0.1")] if host == "127.0.0.1" else [literal]
+
+    client = make_client(resolver=resolver, **_ALLOW_EVERYTHING)
+    for path in ("/hop", "/named"):
+        with pytest.raises(SourceError, match="a cloud metadata service address"):
+            client.get(server.url(path), subject="url:hop")
+
+    assert [request.path for request in server.requests] == ["/hop", "/named"]
+
+
+def test_an_allowlist_still_opens_ordinary_private_addresses_and_their_mapped_forms():
+    options = HttpOptions(allowed_networks=(ipaddress.ip_network("10.0.0.0/8"),))
+
+    assert address_refusal(ipaddress.ip_address("10.2.3.4"), options) is None
+    assert address_refusal(ipaddress.ip_address("::ffff:10.2.3.4"), options) is None
+    assert address_refusal(ipaddress.ip_address("::ffff:192.168.1.1"), options) == "a private address"
+    assert address_refusal(ipaddress.ip_address("::1"), HttpOptions()) == "a loopback address"
+    assert address_refusal(ipaddress.ip_address("2606:4700::1111"), HttpOptions()) is None

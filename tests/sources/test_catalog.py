@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from capgraph.catalog import CatalogEntry, load_catalog, normalise_ref
+from capgraph.catalog import CatalogEntry, load_catalog
 from schemas import Tool
+from sources.refs import normalise_ref
 
 CATALOG = """# tools for the team
 [[tool]]
@@ -41,7 +42,7 @@ def test_entries_load_in_file_order_with_overrides(tmp_path):
     assert catalog.path == path
     assert catalog.refs == [
         "installed:pydantic-settings",
-        "file:conf/descriptions/quillmark.md",
+        f"file:{(tmp_path / 'conf' / 'descriptions' / 'quillmark.md').resolve()}",
         "file:/srv/shared/tool.md",
     ]
     quillmark = catalog.entries[1]
@@ -68,13 +69,23 @@ def test_relative_catalog_path_is_read_from_the_current_directory(tmp_path, monk
 
     catalog = load_catalog(Path("conf/catalog.toml"))
 
-    assert catalog.refs[1] == "file:conf/descriptions/quillmark.md"
+    assert catalog.refs[1] == f"file:{(tmp_path / 'conf' / 'descriptions' / 'quillmark.md').resolve()}"
+
+
+def test_a_catalog_gives_the_same_ids_from_any_working_directory(tmp_path, monkeypatch):
+    path = write_catalog(tmp_path / "conf", CATALOG)
+    monkeypatch.chdir(tmp_path)
+    from_top = load_catalog(Path("conf/catalog.toml")).refs
+    monkeypatch.chdir(tmp_path / "conf")
+    from_conf = load_catalog(Path("catalog.toml")).refs
+
+    assert from_top == from_conf == load_catalog(path, cwd=Path("/")).refs
 
 
 def test_parent_segments_are_folded(tmp_path):
     path = write_catalog(tmp_path / "conf", '[[tool]]\nref = "file:../docs/./tool.md"\n')
 
-    assert load_catalog(path, cwd=tmp_path).refs == ["file:docs/tool.md"]
+    assert load_catalog(path, cwd=tmp_path).refs == [f"file:{(tmp_path / 'docs' / 'tool.md').resolve()}"]
 
 
 def test_other_schemes_are_kept_as_written(tmp_path):
@@ -125,12 +136,12 @@ def test_entry_is_strict():
     [
         ("installed:Jinja2", "installed:jinja2"),
         ("pypi:Pydantic_Settings", "pypi:pydantic-settings"),
-        ("file:./docs/../docs/a.md", "file:docs/a.md"),
+        ("file:./docs/../docs/a.md", "file:{base}/docs/a.md"),
         ("hf:Org/Model", "hf:Org/Model"),
     ],
 )
 def test_normalise_ref_matches_what_catalog_entries_hold(tmp_path, written, normalised):
-    assert normalise_ref(written, cwd=tmp_path) == normalised
+    assert normalise_ref(written, cwd=tmp_path) == normalised.format(base=tmp_path.resolve().as_posix())
 
 
 def test_normalise_ref_makes_paths_outside_the_current_directory_absolute(tmp_path):

@@ -26,7 +26,8 @@ def test_catalog_has_the_demo_tools(catalog):
     # The demo's headline pair: two HTTP clients that really compete.
     assert {"installed:httpx", "installed:requests"} <= set(installed)
     assert 10 <= len(installed) <= 16
-    assert files == ["file:examples/descriptions/quillmark.md", "file:examples/descriptions/tidewatch.html"]
+    descriptions = (REPO / "examples" / "descriptions").resolve()
+    assert files == [f"file:{descriptions / 'quillmark.md'}", f"file:{descriptions / 'tidewatch.html'}"]
 
 
 def test_every_ref_fetches_and_takes_its_overrides(catalog, monkeypatch):

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from schemas import sha256_text
-from sources.file import FileSource, tool_id_for_path
+from sources.file import FileSource
+from sources.refs import tool_id_for_path
 
 MARKDOWN_TEXT = """<!-- a comment before anything -->
 [![build](https://example.invalid/badge.svg)](https://example.invalid)
@@ -120,21 +121,44 @@ def test_relative_path_resolves_against_the_current_directory(source, tmp_path, 
 
     result = source.fetch("file:./docs/tool.md")
 
-    assert result.tool.id == "file:docs/tool.md"
-    assert result.document.origin == str(tmp_path / "docs" / "tool.md")
+    assert result.tool.id == f"file:{(tmp_path / 'docs' / 'tool.md').resolve()}"
+    assert result.document.origin == str((tmp_path / "docs" / "tool.md").resolve())
 
 
 @pytest.mark.parametrize(
     ("written", "tool_id"),
     [
-        ("docs\\tools\\a.md", "file:docs/tools/a.md"),
-        ("./docs//a.md", "file:docs/a.md"),
-        (" docs/a.md ", "file:docs/a.md"),
+        ("docs\\tools\\a.md", "file:{base}/docs/tools/a.md"),
+        ("./docs//a.md", "file:{base}/docs/a.md"),
+        (" docs/a.md ", "file:{base}/docs/a.md"),
+        ("docs/../notes/./a.md", "file:{base}/notes/a.md"),
         ("/abs/path/a.md", "file:/abs/path/a.md"),
     ],
 )
-def test_tool_id_uses_forward_slashes(written, tool_id):
-    assert tool_id_for_path(written) == tool_id
+def test_tool_id_is_the_absolute_path_with_forward_slashes(written, tool_id, tmp_path):
+    base = tmp_path.resolve()
+    assert tool_id_for_path(written, base=base) == tool_id.format(base=base.as_posix())
+
+
+def test_tool_id_resolves_symlinks_so_one_file_is_one_tool(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    write(real, "tool.md", MARKDOWN_TEXT)
+    (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+
+    assert tool_id_for_path("alias/tool.md", base=tmp_path) == f"file:{(real / 'tool.md').resolve()}"
+    assert tool_id_for_path(str(tmp_path / "alias" / "tool.md")) == tool_id_for_path(str(real / "tool.md"))
+
+
+def test_the_same_file_is_one_tool_from_any_working_directory(source, tmp_path, monkeypatch):
+    (tmp_path / "project" / "docs").mkdir(parents=True)
+    write(tmp_path / "project" / "docs", "tool.md", MARKDOWN_TEXT)
+    monkeypatch.chdir(tmp_path / "project")
+    from_project = source.fetch("file:docs/tool.md").tool.id
+    monkeypatch.chdir(tmp_path / "project" / "docs")
+    from_docs = source.fetch("file:tool.md").tool.id
+
+    assert from_project == from_docs == f"file:{(tmp_path / 'project' / 'docs' / 'tool.md').resolve()}"
 
 
 def test_utf8_byte_order_mark_is_dropped(source, tmp_path):

@@ -7,7 +7,8 @@ from importlib import metadata
 import pytest
 
 from schemas import SourceError, sha256_text
-from sources.installed import InstalledSource, canonical_distribution_name
+from sources.installed import InstalledSource
+from sources.refs import canonical_distribution_name
 
 
 @pytest.fixture(scope="module")

@@ -30,8 +30,8 @@ FORGET_THE_TOOL = """
 import sys
 import duckdb
 connection = duckdb.connect(sys.argv[1])
-for table in ("tools", "documents", "current_extractions"):
-    column = "id" if table == "tools" else "tool_id"
+for table in ("all_tools", "documents", "all_current_extractions"):
+    column = "id" if table == "all_tools" else "tool_id"
     connection.execute(f"DELETE FROM {table} WHERE {column} = ?", [sys.argv[2]])
 connection.close()
 """

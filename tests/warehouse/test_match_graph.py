@@ -11,7 +11,7 @@ from tests.warehouse import builders
 from tests.warehouse.builders import described
 from tests.warehouse.processes import run_python
 from warehouse import AlternativeRow, Warehouse
-from warehouse.migrations import LATEST_VERSION
+from warehouse.migrations import MIGRATIONS
 
 QUIVER = "installed:quiver"
 ARROWDB = "installed:arrowdb"
@@ -299,8 +299,7 @@ def test_migration_6_applies_to_a_version_5_file(tmp_path: Path) -> None:
         _, versions = session.query("SELECT version FROM schema_version ORDER BY version")
         session.record_comparisons([("installed:oldtool", "installed:other")], via="compare")
         stats = session.rebuild_match_graph()
-    assert LATEST_VERSION == 6
-    assert versions == [(version,) for version in range(1, 7)]
+    assert versions == [(migration.version,) for migration in MIGRATIONS]
     assert (stats.tools, stats.edges) == (0, 0)
     with warehouse.reader() as session:
         old = session.tool_scores("installed:oldtool")

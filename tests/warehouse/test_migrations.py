@@ -48,8 +48,11 @@ connection.close()
 """
 
 
-def test_migrations_are_numbered_in_order_from_one() -> None:
-    assert [migration.version for migration in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+def test_migrations_are_numbered_in_increasing_order_from_one() -> None:
+    # Numbers are handed out per branch, so a branch may skip some that another branch uses.
+    versions = [migration.version for migration in MIGRATIONS]
+    assert versions[0] == 1
+    assert versions == sorted(set(versions))
     assert MIGRATIONS[-1].version == LATEST_VERSION
 
 
@@ -60,7 +63,7 @@ def test_an_old_file_is_upgraded_without_losing_data(tmp_path: Path) -> None:
     with warehouse.writer() as session:
         session.record_calls([builders.call("installed:oldtool")])  # a table migration 2 adds
         _, versions = session.query("SELECT version FROM schema_version ORDER BY version")
-    assert versions == [(version,) for version in range(1, LATEST_VERSION + 1)]
+    assert versions == [(migration.version,) for migration in MIGRATIONS]
     with warehouse.reader() as session:
         profile = session.tool_profile("installed:oldtool")
         _, view_rows = session.query("SELECT title, evidence_quotes FROM latest_capabilities")
@@ -74,7 +77,7 @@ def test_a_current_file_is_not_migrated_again(warehouse: Warehouse) -> None:
         _, first = session.query("SELECT version, applied_at FROM schema_version ORDER BY version")
     with warehouse.writer() as session:
         _, second = session.query("SELECT version, applied_at FROM schema_version ORDER BY version")
-    assert len(first) == LATEST_VERSION
+    assert len(first) == len(MIGRATIONS)
     assert second == first
 
 

@@ -22,8 +22,8 @@ import sys
 import duckdb
 connection = duckdb.connect(sys.argv[1])
 connection.execute(
-    "INSERT INTO tools VALUES (?, 'elsewhere', 'Package', NULL, NULL, NULL, NULL, 'free', NULL, NULL, NULL,"
-    " now(), now())",
+    "INSERT INTO all_tools VALUES (?, 'elsewhere', 'Package', NULL, NULL, NULL, NULL, 'free', NULL, NULL,"
+    " NULL, now(), now(), NULL)",
     [sys.argv[2]],
 )
 print(connection.execute("SELECT count(*) FROM tools").fetchone()[0])

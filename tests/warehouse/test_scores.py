@@ -12,7 +12,7 @@ from schemas import Capability, CapgraphError, Evidence
 from tests.warehouse import builders
 from tests.warehouse.processes import run_python
 from warehouse import ScoreInputRow, ToolScoreRow, Warehouse
-from warehouse.migrations import LATEST_VERSION
+from warehouse.migrations import MIGRATIONS
 from warehouse.scores import FORMULA_VERSION
 
 PIKE_ID = "installed:pikefs"
@@ -260,7 +260,7 @@ def test_the_migration_applies_to_a_version_4_file(tmp_path: Path) -> None:
     warehouse = Warehouse(path)
     with warehouse.writer() as session:
         _, versions = session.query("SELECT version FROM schema_version ORDER BY version")
-    assert versions == [(version,) for version in range(1, LATEST_VERSION + 1)]
+    assert versions == [(migration.version,) for migration in MIGRATIONS]
     with warehouse.reader() as session:
         kestrel, plover = session.tool_scores("installed:kestrel"), session.tool_scores("installed:plover")
     assert kestrel is not None and plover is not None
