@@ -325,17 +325,23 @@ def site(
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
-    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.")] = None,
+    tools: Annotated[
+        bool, typer.Option("--tools", help="List the per-tool extraction runs instead of whole runs.")
+    ] = False,
+    tool: Annotated[str | None, typer.Option(help="Only this tool's runs (implies --tools).")] = None,
     db: DbOption = None,
     live: LiveOption = False,
 ) -> None:
-    """List recent extraction runs: status, extractor, duration, error."""
+    """List recent runs: when, what started them, status, counts, cost; --tools for each tool's runs."""
     with _clear_errors():
         from capgraph.reading import read_warehouse
 
         with read_warehouse(_settings(db), live=live).reader() as session:
-            rows = session.recent_runs(limit=limit, tool_id=tool)
-        views.print_runs(_stdout(), rows)
+            if tools or tool is not None:
+                views.print_runs(_stdout(), session.recent_runs(limit=limit, tool_id=tool))
+                return
+            rows = session.recent_ingest_runs(limit=limit)
+        views.print_ingest_runs(_stdout(), rows)
 
 
 @app.command()

@@ -299,8 +299,7 @@ def test_migration_6_applies_to_a_version_5_file(tmp_path: Path) -> None:
         _, versions = session.query("SELECT version FROM schema_version ORDER BY version")
         session.record_comparisons([("installed:oldtool", "installed:other")], via="compare")
         stats = session.rebuild_match_graph()
-    assert LATEST_VERSION == 6
-    assert versions == [(version,) for version in range(1, 7)]
+    assert versions == [(version,) for version in range(1, LATEST_VERSION + 1)]
     assert (stats.tools, stats.edges) == (0, 0)
     with warehouse.reader() as session:
         old = session.tool_scores("installed:oldtool")
