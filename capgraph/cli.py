@@ -8,8 +8,11 @@ the command could not do its whole job.
 from __future__ import annotations
 
 import json
+import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,8 +41,27 @@ DbOption = Annotated[
 LiveOption = Annotated[
     bool, typer.Option("--live", help="Read the live warehouse file instead of the analyst copy.")
 ]
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="When another run holds the warehouse, wait for it instead of refusing."),
+]
+WaitSecondsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait-seconds", min=0.0, help="With --wait: give up after this many seconds (default: never)."
+    ),
+]
+AcceptUngroundedOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-ungrounded",
+        help="Let re-extracted records replace grounded current ones even when far fewer are grounded.",
+    ),
+]
 EXIT_TOOL_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_RUN_LOCKED = 1
+"""Another run holds the warehouse: the command could not do its job, but the input was fine."""
 
 
 def _settings(db: Path | None, **overrides: Any) -> Settings:
@@ -82,21 +104,121 @@ def _clear_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None:
-    """Run an ingestion flow with a progress bar, print the summary and set the exit code."""
-    from capgraph.pipeline import IngestContext
+def _run_ingestion(
+    settings: Settings,
+    run: Any,
+    *,
+    batch: bool = False,
+    wait_seconds: float | None = None,
+    accept_ungrounded: bool = False,
+) -> None:
+    """Run an ingestion flow under the warehouse's run lock with a progress bar, print the summary and
+    set the exit code.
 
-    context = IngestContext.create(settings)
+    The run itself goes on a worker thread while the main thread listens for SIGTERM and SIGINT: the
+    first one stops the run (no new tool starts, every wait ends at once) and the summary is still
+    printed and the analyst copy published; a second one ends the process the usual way.
+    """
+    from capgraph.pipeline import IngestContext
+    from capgraph.run_lock import RunLock, RunLockedError
+    from schemas import RunInterrupted
+
+    command = _command_line()
+    context = IngestContext.create(settings, command=command, accept_ungrounded=accept_ungrounded)
     if batch:
         from capgraph.batch import batch_client_for
 
         batch_client_for(context)  # refuse before Prefect starts when the extractor cannot batch
     err = _stderr()
-    err.print(context.extractor_notice, highlight=False)
-    summary = run(context)
+    with _stopping_on_signals(context) as received:
+        lock = RunLock(
+            settings.db,
+            command=command,
+            wait_seconds=wait_seconds,
+            sleep=context.interrupt.sleep,
+            on_wait=lambda holder: err.print(
+                f"waiting for the run lock: {holder.describe() if holder else 'another run'}", highlight=False
+            ),
+        )
+        try:
+            lock.acquire()
+        except RunLockedError as busy:
+            err.print(f"[red]error:[/red] {busy.one_line()}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_RUN_LOCKED) from None
+        except RunInterrupted:
+            err.print(f"{context.interrupt.reason} while waiting for the run lock; nothing was run")
+            raise typer.Exit(128 + received[0]) from None
+        try:
+            if lock.took_over is not None:
+                err.print(
+                    f"took over the run lock left by {lock.took_over.describe()}, which is no longer running",
+                    highlight=False,
+                )
+            err.print(context.extractor_notice, highlight=False)
+            summary = _on_worker_thread(run, context)
+        finally:
+            lock.release()
     views.print_summary(_stdout(), summary)
+    if received:
+        raise typer.Exit(128 + received[0])
     if not summary.ok:
         raise typer.Exit(EXIT_TOOL_FAILED)
+
+
+def _command_line() -> str:
+    return " ".join(["capgraph", *sys.argv[1:]])
+
+
+@contextmanager
+def _stopping_on_signals(context: Any) -> Iterator[list[int]]:
+    """While the block runs, SIGTERM and SIGINT stop ``context``'s run instead of killing the process;
+    yields the list the received signal's number is put in. Outside the main thread, does nothing."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    def stop(number: int, _frame: object) -> None:
+        name = signal.Signals(number).name
+        received.append(number)
+        restore()  # a second signal ends the process as it normally would
+        context.interrupt.set(f"interrupted by {name}")
+        context.stop(f"interrupted by {name}")
+        _stderr().print(
+            f"{name}: stopping; finished tools are kept (send it again to abort)", highlight=False
+        )
+
+    for number in previous:
+        signal.signal(number, stop)
+    try:
+        yield received
+    finally:
+        restore()
+
+
+def _on_worker_thread(run: Any, context: Any) -> Any:
+    """``run(context)`` on a thread of its own, so the main thread stays free to handle signals (and no
+    library that installs its own handlers in the main thread, as Prefect does, can take them over)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["summary"] = run(context)
+        except BaseException as error:  # handed to the main thread, which raises it
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="capgraph-run")
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["summary"]
 
 
 @app.command()
@@ -113,6 +235,9 @@ def ingest(
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", min=0.0, help="Stop paid calls at this many USD.")
     ] = None,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = None,
+    accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
 ) -> None:
     """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
@@ -142,12 +267,21 @@ def ingest(
                     progress=advance,
                 )
 
-        _run_ingestion(settings, run, batch=batch)
+        _run_ingestion(
+            settings,
+            run,
+            batch=batch,
+            wait_seconds=_wait_seconds(wait, wait_seconds),
+            accept_ungrounded=accept_ungrounded,
+        )
 
 
 @app.command()
 def reprocess(
     tool_id: Annotated[str, typer.Argument(help="A stored tool id, e.g. installed:duckdb")],
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = None,
+    accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
 ) -> None:
     """Fetch and re-extract one stored tool now, even when nothing changed."""
@@ -167,7 +301,19 @@ def reprocess(
         apply_quiet_defaults()
         from flows.ingest import reprocess as reprocess_flow
 
-        _run_ingestion(settings, lambda context: reprocess_flow(tool_id=tool_id, context=context))
+        _run_ingestion(
+            settings,
+            lambda context: reprocess_flow(tool_id=tool_id, context=context),
+            wait_seconds=_wait_seconds(wait, wait_seconds),
+            accept_ungrounded=accept_ungrounded,
+        )
+
+
+def _wait_seconds(wait: bool, wait_seconds: float | None) -> float | None:
+    """The run lock's patience: None refuses at once; ``--wait`` alone waits as long as it takes."""
+    if wait_seconds is not None:
+        return wait_seconds
+    return math.inf if wait else None
 
 
 @app.command()
