@@ -189,9 +189,7 @@ def _stopping_on_signals(context: Any) -> Iterator[list[int]]:
         restore()  # a second signal ends the process as it normally would
         context.interrupt.set(f"interrupted by {name}")
         context.stop(f"interrupted by {name}")
-        _stderr().print(
-            f"{name}: stopping; finished tools are kept (send it again to abort)", highlight=False
-        )
+        _stderr().print(f"{name}: stopping; what finished is kept (send it again to abort)", highlight=False)
 
     for number in previous:
         signal.signal(number, stop)
