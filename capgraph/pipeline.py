@@ -13,6 +13,7 @@ import uuid
 from _thread import LockType
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -387,13 +388,16 @@ _FIRST_STORE_RETRY_SECONDS = 0.1
 _LONGEST_STORE_RETRY_SECONDS = 2.0
 
 
-def _write_with_retries(context: IngestContext, result: UnstoredResult) -> CapgraphError | None:
+def _write_with_retries(
+    context: IngestContext, result: UnstoredResult, *, patient: bool = True
+) -> CapgraphError | None:
     """Write one tool's result; while another process holds the file, retry with backoff for twice the
-    lock timeout (each attempt itself waits up to the lock timeout). The error that remains, or None.
+    lock timeout (each attempt itself waits up to the lock timeout), or just once when not ``patient``.
+    The error that remains, or None.
 
     Waits through ``context.interrupt``: once the run is interrupted a busy file is not waited for.
     """
-    window = 2 * context.warehouse.lock_timeout_seconds
+    window = 2 * context.warehouse.lock_timeout_seconds if patient else 0.0
     deadline = time.monotonic() + window
     delay = _FIRST_STORE_RETRY_SECONDS
     while True:
@@ -426,14 +430,20 @@ def store_held_results(context: IngestContext) -> dict[str, ToolOutcome]:
     ledger file beside the warehouse so the next run books them (a paid call is never lost).
     """
     outcomes: dict[str, ToolOutcome] = {}
+    patient = True
     for result in context.take_unstored():
         tool_id = result.pending.fetched.tool.id
-        failure = _write_with_retries(context, result)
+        failure = _write_with_retries(context, result, patient=patient)
         if failure is None:
             outcomes[result.pending.ref] = result.outcome
             continue
+        patient = False  # the file is still held: the others get one attempt each, not a wait each
         kept = keep_calls_aside(context.settings.db, result.calls)
-        tail = f"; its {kept} API calls are kept for the next run" if kept else ""
+        tail = (
+            f"; its {kept} API calls are kept for the next run"
+            if kept
+            else (f"; its {len(result.calls)} API calls could not be kept" if result.calls else "")
+        )
         outcomes[result.pending.ref] = _outcome(
             result.pending, "failed", f"{tool_id}: extracted but not stored: {failure.one_line()}{tail}"
         )
@@ -493,14 +503,23 @@ def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: 
     )
 
 
-def publish_analyst_copy(context: IngestContext) -> None:
+def publish_analyst_copy(context: IngestContext) -> str | None:
     """After a run: refresh the copy analysts and read commands use, so they never block ingestion,
-    then let go of the live file at once rather than after the warehouse's release delay."""
-    if context.settings.db.exists():
-        try:
-            context.warehouse.publish(context.settings.analyst_path())
-        finally:
+    then let go of the live file at once rather than after the warehouse's release delay.
+
+    A note for the summary when the copy could not be refreshed (the previous copy stays); never raises.
+    """
+    if not context.settings.db.exists():
+        return None
+    try:
+        context.warehouse.publish(context.settings.analyst_path())
+    except CapgraphError as error:
+        return f"analyst copy not refreshed, the previous one stays: {error.one_line()}"
+    finally:
+        # A failed release is retried at exit; what was written is in the file or its WAL meanwhile.
+        with suppress(CapgraphError):
             context.warehouse.release()
+    return None
 
 
 ProgressCallback = Callable[[ToolOutcome], None]
@@ -576,8 +595,8 @@ def run_pipeline(
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
     summary = summarize(context, outcomes, time.perf_counter() - started)
     history = record_history(context, summary, started_at)
-    notes = tuple(note for note in (graph.describe(), snapshot, history) if note)
-    publish_analyst_copy(context)
+    published = publish_analyst_copy(context)
+    notes = tuple(note for note in (graph.describe(), snapshot, history, published) if note)
     return replace(summary, notes=notes)
 
 
