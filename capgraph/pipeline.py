@@ -23,6 +23,7 @@ from capgraph.catalog import CatalogEntry
 from capgraph.http_cache import WarehouseHttpCache
 from capgraph.ledger import RunLedger, ToolCallHooks
 from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
+from capgraph.run_lock import RunLock
 from capgraph.settings import Settings
 from capgraph.unstored_calls import book_calls_kept_aside, keep_calls_aside
 from extractors.base import Extractor
@@ -559,8 +560,21 @@ def run_pipeline(
     graph if records changed, publish the analyst copy.
 
     ``extract_all`` decides how the changed tools are extracted (default: ``on_thread_pool``). Outcomes
-    come back in the order of ``refs``.
+    come back in the order of ``refs``. The run holds the warehouse's run lock throughout (joining the
+    CLI's, which took it first); when another process holds it, raises ``RunLockedError`` at once.
     """
+    with RunLock(context.settings.db, command=context.command):
+        return _locked_run(refs, context, force=force, on_outcome=on_outcome, extract_all=extract_all)
+
+
+def _locked_run(
+    refs: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool,
+    on_outcome: ProgressCallback | None,
+    extract_all: ExtractAll | None,
+) -> RunSummary:
     started = time.perf_counter()
     started_at = utc_now()
     context.load_snapshot()

@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,19 @@ class LockHolder:
         return f"PID {self.pid}{where} running `{self.command}` since {self.started_at}"
 
 
+@dataclass
+class _Held:
+    """This process's hold on one lock file: the locked descriptor and how many ``RunLock``s share it."""
+
+    fd: int
+    key: Path
+    count: int = 1
+
+
+_HELD: dict[Path, _Held] = {}
+_HELD_LOCK = threading.Lock()
+
+
 def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
@@ -69,33 +83,49 @@ class RunLock:
         self.wait_seconds = wait_seconds
         self._sleep = sleep
         self._on_wait = on_wait
-        self._fd: int | None = None
+        self._held: _Held | None = None
         self.took_over: LockHolder | None = None
         """Who the lock file named when this run found it unlocked: a run that died without cleaning up."""
 
     def acquire(self) -> None:
+        """Take the lock, or join this process's hold on it: a run is a process, so the CLI's lock and
+        the pipeline's (which scheduled runs take without the CLI) are one and the same."""
+        key = self.path.resolve()
+        with _HELD_LOCK:
+            held = _HELD.get(key)
+            if held is not None:
+                held.count += 1
+                self._held = held
+                return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             self._lock(fd)
             self.took_over = _read_holder(fd)
+            # Not fsynced: the details only serve messages, and a killed process's writes survive it.
             os.ftruncate(fd, 0)
             os.pwrite(fd, self._content(), 0)
-            os.fsync(fd)
         except BaseException:
             os.close(fd)  # closing the descriptor also drops the flock, if it was taken
             raise
-        self._fd = fd
+        with _HELD_LOCK:
+            self._held = _HELD[key] = _Held(fd, key)
 
     def release(self) -> None:
-        """Empty the file and drop the lock; a file left non-empty therefore means its holder died."""
-        fd, self._fd = self._fd, None
-        if fd is None:
+        """Leave the lock; the last holder of this process empties the file and drops it, so a file left
+        non-empty means its holder died."""
+        held, self._held = self._held, None
+        if held is None:
             return
+        with _HELD_LOCK:
+            held.count -= 1
+            if held.count:
+                return
+            del _HELD[held.key]
         try:
-            os.ftruncate(fd, 0)
+            os.ftruncate(held.fd, 0)
         finally:
-            os.close(fd)
+            os.close(held.fd)
 
     def __enter__(self) -> RunLock:
         self.acquire()

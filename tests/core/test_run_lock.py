@@ -3,6 +3,7 @@ a killed run is taken over. Real processes throughout: the lock is between proce
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -78,8 +79,28 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(settings: Settings) -> None:
             assert lock.took_over is not None
             assert lock.took_over.pid == holder.pid
             assert lock.took_over.command == "capgraph ingest --catalog big.toml"
-            with pytest.raises(RunLockedError, match=rf"PID {os.getpid()} running `capgraph ingest`"):
-                RunLock(settings.db, command="another").acquire()
+            assert json.loads(lock_path(settings.db).read_text())["pid"] == os.getpid()
     # A clean release leaves nothing to take over.
     with RunLock(settings.db, command="capgraph ingest", wait_seconds=math.inf) as again:
         assert again.took_over is None
+
+
+def test_a_run_without_the_cli_takes_the_lock_too(
+    settings: Settings, described_tools: dict[str, str]
+) -> None:
+    """Scheduled runs call the pipeline directly: they refuse the same way, and fetch nothing."""
+    with (
+        holding_run_lock(settings.db, "capgraph ingest") as holder,
+        pytest.raises(RunLockedError, match=f"PID {holder.pid}"),
+    ):
+        run_serially([(described_tools["lumen"], None)], IngestContext.create(settings))
+    assert not settings.db.exists()
+
+
+def test_the_cli_and_the_pipeline_in_one_process_share_one_lock(settings: Settings) -> None:
+    with RunLock(settings.db, command="capgraph ingest") as outer:
+        with RunLock(settings.db, command="capgraph ingest") as inner:
+            assert inner.took_over is None
+        assert lock_path(settings.db).read_text()  # still held by the outer one
+        assert outer.took_over is None
+    assert lock_path(settings.db).read_text() == ""
