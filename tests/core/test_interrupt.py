@@ -45,19 +45,26 @@ def test_a_signal_ends_the_run_within_two_seconds_keeping_what_finished(
         try:
             assert asked.wait(timeout=120), "the run never fetched the slow page"
             lines: list[tuple[float, str]] = []
-            assert run.stdout is not None and run.stderr is not None
-            reader = threading.Thread(
-                target=lambda: lines.extend((time.monotonic(), line) for line in run.stdout)
-            )
-            reader.start()
+            errors: list[str] = []
+            stdout, stderr = run.stdout, run.stderr
+            assert stdout is not None and stderr is not None
+            # Daemon readers: a process killed outright may leave a child holding its pipes open.
+            readers = [
+                threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in stdout)),
+                threading.Thread(target=lambda: errors.append(stderr.read())),
+            ]
+            for reader in readers:
+                reader.daemon = True
+                reader.start()
             sent = time.monotonic()
             run.send_signal(number)
-            err = run.stderr.read()
             run.wait(timeout=30)
             exit_after = time.monotonic() - sent
-            reader.join(timeout=10)
+            for reader in readers:
+                reader.join(timeout=5)
         finally:
             run.kill()
+    err = "".join(errors)
     out = "".join(line for _, line in lines)
     assert lines, err
     summary_after = lines[0][0] - sent
