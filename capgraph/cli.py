@@ -8,9 +8,12 @@ the command could not do its whole job.
 
 from __future__ import annotations
 
+import math
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -61,8 +64,27 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV with a header 
 StoredToolId = Annotated[
     str, typer.Argument(help="A stored tool id, e.g. installed:duckdb", callback=_as_stored_id)
 ]
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="When another run holds the warehouse, wait for it instead of refusing."),
+]
+WaitSecondsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait-seconds", min=0.0, help="With --wait: give up after this many seconds (default: never)."
+    ),
+]
+AcceptUngroundedOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-ungrounded",
+        help="Let re-extracted records replace grounded current ones even when far fewer are grounded.",
+    ),
+]
 EXIT_TOOL_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_RUN_LOCKED = 1
+"""Another run holds the warehouse: the command could not do its job, but the input was fine."""
 
 
 def _show_version(value: bool) -> None:
@@ -126,11 +148,27 @@ def _clear_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None:
-    """Run an ingestion flow with a progress bar, print the summary and set the exit code."""
-    from capgraph.pipeline import IngestContext
+def _run_ingestion(
+    settings: Settings,
+    run: Any,
+    *,
+    batch: bool = False,
+    wait_seconds: float | None = None,
+    accept_ungrounded: bool = False,
+) -> None:
+    """Run an ingestion flow under the warehouse's run lock with a progress bar, print the summary and
+    set the exit code.
 
-    context = IngestContext.create(settings)
+    The run itself goes on a worker thread while the main thread listens for SIGTERM and SIGINT: the
+    first one stops the run (no new tool starts, every wait ends at once) and the summary is still
+    printed and the analyst copy published; a second one ends the process the usual way.
+    """
+    from capgraph.pipeline import IngestContext
+    from capgraph.run_lock import RunLock, RunLockedError
+    from schemas import RunInterrupted
+
+    command = _command_line()
+    context = IngestContext.create(settings, command=command, accept_ungrounded=accept_ungrounded)
     from capgraph.ledger import check_cost_cap
 
     check_cost_cap(settings, context.extractor)  # before any work: a cap that cannot be kept refuses
@@ -142,12 +180,94 @@ def _run_ingestion(settings: Settings, run: Any, *, batch: bool = False) -> None
     # into one line here, rather than a flow failure that Prefect would log with its traceback.
     context.load_snapshot()
     err = _stderr()
-    err.print(context.extractor_notice, highlight=False)
-    summary = run(context)
+    with _stopping_on_signals(context) as received:
+        lock = RunLock(
+            settings.db,
+            command=command,
+            wait_seconds=wait_seconds,
+            sleep=context.interrupt.sleep,
+            on_wait=lambda holder: err.print(
+                f"waiting for the run lock: {holder.describe() if holder else 'another run'}", highlight=False
+            ),
+        )
+        try:
+            lock.acquire()
+        except RunLockedError as busy:
+            err.print(f"[red]error:[/red] {busy.one_line()}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_RUN_LOCKED) from None
+        except RunInterrupted:
+            err.print(f"{context.interrupt.reason} while waiting for the run lock; nothing was run")
+            raise typer.Exit(128 + received[0]) from None
+        try:
+            if lock.took_over is not None:
+                err.print(
+                    f"took over the run lock left by {lock.took_over.describe()}, which is no longer running",
+                    highlight=False,
+                )
+            err.print(context.extractor_notice, highlight=False)
+            summary = _on_worker_thread(run, context)
+        finally:
+            lock.release()
     views.print_summary(_stdout(), summary)
     _print_relative_file_id_notes(settings)
+    if received:
+        raise typer.Exit(128 + received[0])
     if not summary.ok:
         raise typer.Exit(EXIT_TOOL_FAILED)
+
+
+def _command_line() -> str:
+    return " ".join(["capgraph", *sys.argv[1:]])
+
+
+@contextmanager
+def _stopping_on_signals(context: Any) -> Iterator[list[int]]:
+    """While the block runs, SIGTERM and SIGINT stop ``context``'s run instead of killing the process;
+    yields the list the received signal's number is put in. Outside the main thread, does nothing."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    def stop(number: int, _frame: object) -> None:
+        name = signal.Signals(number).name
+        received.append(number)
+        restore()  # a second signal ends the process as it normally would
+        context.interrupt.set(f"interrupted by {name}")
+        context.stop(f"interrupted by {name}")
+        _stderr().print(f"{name}: stopping; what finished is kept (send it again to abort)", highlight=False)
+
+    for number in previous:
+        signal.signal(number, stop)
+    try:
+        yield received
+    finally:
+        restore()
+
+
+def _on_worker_thread(run: Any, context: Any) -> Any:
+    """``run(context)`` on a thread of its own, so the main thread stays free to handle signals (and no
+    library that installs its own handlers in the main thread, as Prefect does, can take them over)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["summary"] = run(context)
+        except BaseException as error:  # handed to the main thread, which raises it
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="capgraph-run")
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["summary"]
 
 
 @app.command()
@@ -164,6 +284,9 @@ def ingest(
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", min=0.0, help="Stop paid calls at this many USD.")
     ] = None,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = None,
+    accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
 ) -> None:
     """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
@@ -193,12 +316,21 @@ def ingest(
                     progress=advance,
                 )
 
-        _run_ingestion(settings, run, batch=batch)
+        _run_ingestion(
+            settings,
+            run,
+            batch=batch,
+            wait_seconds=_wait_seconds(wait, wait_seconds),
+            accept_ungrounded=accept_ungrounded,
+        )
 
 
 @app.command()
 def reprocess(
     tool_id: StoredToolId,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = None,
+    accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
 ) -> None:
     """Fetch and re-extract one stored tool now, even when nothing changed."""
@@ -218,7 +350,19 @@ def reprocess(
         apply_quiet_defaults()
         from flows.ingest import reprocess as reprocess_flow
 
-        _run_ingestion(settings, lambda context: reprocess_flow(tool_id=tool_id, context=context))
+        _run_ingestion(
+            settings,
+            lambda context: reprocess_flow(tool_id=tool_id, context=context),
+            wait_seconds=_wait_seconds(wait, wait_seconds),
+            accept_ungrounded=accept_ungrounded,
+        )
+
+
+def _wait_seconds(wait: bool, wait_seconds: float | None) -> float | None:
+    """The run lock's patience: None refuses at once; ``--wait`` alone waits as long as it takes."""
+    if wait_seconds is not None:
+        return wait_seconds
+    return math.inf if wait else None
 
 
 def _print_relative_file_id_notes(settings: Settings) -> None:
@@ -441,24 +585,36 @@ def site(
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
-    tool: Annotated[str | None, typer.Option(help="Only this tool's runs.", callback=_as_stored_id)] = None,
+    tools: Annotated[
+        bool, typer.Option("--tools", help="List the per-tool extraction runs instead of whole runs.")
+    ] = False,
+    tool: Annotated[
+        str | None, typer.Option(help="Only this tool's runs (implies --tools).", callback=_as_stored_id)
+    ] = None,
     db: DbOption = None,
     live: LiveOption = False,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
-    """List recent extraction runs: status, extractor, duration, error."""
+    """List recent runs: when, what started them, status, counts, cost; --tools for each tool's runs."""
     with _clear_errors():
         machine = chosen_format(as_json=as_json, as_csv=as_csv)
         from capgraph.reading import read_warehouse
-        from warehouse import RunRow
+        from warehouse import IngestRunRow, RunRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
-            rows = session.recent_runs(limit=limit, tool_id=tool)
+            per_tool = tools or tool is not None
+            rows: Sequence[Any] = (
+                session.recent_runs(limit=limit, tool_id=tool)
+                if per_tool
+                else session.recent_ingest_runs(limit=limit)
+            )
         if machine:
-            machine_output.write_items(machine, rows, RunRow)
-            return
-        views.print_runs(_stdout(), rows)
+            machine_output.write_items(machine, rows, RunRow if per_tool else IngestRunRow)
+        elif per_tool:
+            views.print_runs(_stdout(), rows)
+        else:
+            views.print_ingest_runs(_stdout(), rows)
 
 
 @app.command()

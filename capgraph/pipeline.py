@@ -13,6 +13,7 @@ import uuid
 from _thread import LockType
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -22,7 +23,9 @@ from capgraph.catalog import CatalogEntry
 from capgraph.http_cache import WarehouseHttpCache
 from capgraph.ledger import RunLedger, ToolCallHooks
 from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
+from capgraph.run_lock import RunLock
 from capgraph.settings import Settings
+from capgraph.unstored_calls import book_calls_kept_aside, keep_calls_aside
 from extractors.base import Extractor
 from extractors.grounding import ground
 from extractors.registry import resolve
@@ -37,10 +40,12 @@ from schemas import (
     FatalRunError,
     FetchResult,
     Interrupt,
+    RunInterrupted,
+    WarehouseBusyError,
     utc_now,
 )
 from sources.registry import SourceRegistry
-from warehouse import ExtractionKey, StoredState, Warehouse
+from warehouse import ExtractionKey, IngestRunRow, IngestStatus, StoredState, Warehouse
 
 OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
 RUN_STOPPED_NOTE = "not extracted: the run stopped first (the reason is given once, below)"
@@ -102,6 +107,18 @@ class PendingExtraction:
     started: float
 
 
+@dataclass(frozen=True)
+class UnstoredResult:
+    """A tool's finished (maybe paid) result that could not be written yet: kept until it is stored."""
+
+    pending: PendingExtraction
+    run: ExtractionRun
+    capabilities: CapabilitySet | None
+    calls: tuple[ApiCall, ...]
+    outcome: ToolOutcome
+    """What to report once it is stored."""
+
+
 @dataclass
 class IngestContext:
     """Everything one run shares across its concurrent tool workers."""
@@ -117,13 +134,24 @@ class IngestContext:
     """What started the run: ``cli``, ``schedule``, or ``prefect:<flow run id>``; kept in run history."""
     interrupt: Interrupt = field(default_factory=Interrupt)
     """Set by SIGTERM/SIGINT: every wait of this run (retries, rate limits, batch polls) ends at once."""
+    command: str = "capgraph ingest"
+    """The command line that started the run, for run history."""
+    accept_ungrounded: bool = False
+    """Let a re-extraction with (far) fewer grounded records replace grounded current ones."""
     snapshot: dict[str, StoredState] = field(default_factory=dict)
     _stop_reason: str | None = None
     _stop_lock: LockType = field(default_factory=threading.Lock)
+    _unstored: dict[str, UnstoredResult] = field(default_factory=dict)
 
     @classmethod
     def create(
-        cls, settings: Settings, *, extractor: Extractor | None = None, trigger: str = "cli"
+        cls,
+        settings: Settings,
+        *,
+        extractor: Extractor | None = None,
+        trigger: str = "cli",
+        command: str = "capgraph ingest",
+        accept_ungrounded: bool = False,
     ) -> IngestContext:
         interrupt = Interrupt()
         chosen, notice = (
@@ -149,12 +177,15 @@ class IngestContext:
             ),
             trigger=trigger,
             interrupt=interrupt,
+            command=command,
+            accept_ungrounded=accept_ungrounded,
         )
 
     def load_snapshot(self) -> None:
         """Read what is stored for every tool once, so unchanged tools need no warehouse access at all."""
         if not self.settings.db.exists():
             return
+        book_calls_kept_aside(self.warehouse, self.settings.db)
         with self.warehouse.writer() as session:
             self.snapshot = session.ingest_snapshot()
 
@@ -162,6 +193,16 @@ class IngestContext:
         with self._stop_lock:
             if self._stop_reason is None:
                 self._stop_reason = reason
+
+    def keep_unstored(self, result: UnstoredResult) -> None:
+        """Hold a finished tool whose write failed because the file was busy, for one more try at the end."""
+        with self._stop_lock:
+            self._unstored[result.pending.ref] = result
+
+    def take_unstored(self) -> list[UnstoredResult]:
+        with self._stop_lock:
+            held, self._unstored = list(self._unstored.values()), {}
+        return held
 
     @property
     def stop_reason(self) -> str | None:
@@ -198,6 +239,9 @@ def check_ref(
         return ToolOutcome(
             ref, "unchanged", fetched.tool.id, stored.capabilities, seconds=time.perf_counter() - started
         )
+    except RunInterrupted as interrupted:
+        seconds = time.perf_counter() - started
+        return ToolOutcome(ref, "skipped", error=interrupted.one_line(), seconds=seconds)
     except CapgraphError as error:
         return ToolOutcome(ref, "failed", error=error.one_line(), seconds=time.perf_counter() - started)
     except Exception as error:  # a bug in a source must not stop the other tools
@@ -268,11 +312,14 @@ def store_extraction(
 ) -> ToolOutcome:
     """Ground an extractor's answer (or record its error) and store it with the tool's run. Never raises.
 
-    Shared by real-time and batch extraction, so both apply the same grounding check and the same rule:
-    only a succeeded run with at least one record replaces the tool's current records.
+    Shared by real-time and batch extraction, so both apply the same grounding check and the same rules:
+    only a succeeded run with at least one record replaces the tool's current records, and never grounded
+    current records with far fewer grounded ones (see ``grounding_regression``) unless the run accepts
+    that. A result whose write finds the file busy is kept and retried, never thrown away.
     """
     fetched = pending.fetched
     tool_id = fetched.tool.id
+    rejection: str | None = None
     if error is None and capabilities is not None:
         capabilities = ground(capabilities, fetched.document)
         if not capabilities.capabilities:
@@ -282,25 +329,135 @@ def store_extraction(
                 subject=tool_id,
                 hint="check that the source describes what the tool does; earlier records are kept",
             )
+        elif not context.accept_ungrounded:
+            rejection = grounding_regression(context.snapshot.get(tool_id), capabilities)
     run = _run_record(context, fetched, _wanted_key(context, fetched), started_at, calls, error)
-    try:
-        with context.warehouse.writer() as session:
-            session.record_extraction(fetched, run, capabilities if error is None else None, calls)
-    except CapgraphError as storage_error:
-        return _outcome(pending, "failed", storage_error.one_line())
+    if rejection is not None:
+        run = run.model_copy(update={"status": "rejected", "error": rejection})
+    records = capabilities if error is None and rejection is None else None
+    outcome = _result_outcome(pending, error, rejection, records)
+    result = UnstoredResult(pending, run, records, tuple(calls), outcome)
+    failure = _write_with_retries(context, result)
+    if failure is None:
+        return outcome
+    if isinstance(failure, WarehouseBusyError):
+        context.keep_unstored(result)
+        return _outcome(
+            pending,
+            "failed",
+            f"{tool_id}: not stored yet, retried at the end of the run: {failure.one_line()}",
+        )
+    return _outcome(pending, "failed", f"{tool_id}: extracted but not stored: {failure.one_line()}")
 
-    if isinstance(error, BudgetExceeded | DeferredError):
+
+GROUNDED_SHARE_KEPT = 0.5
+"""A re-extraction must keep more than half as many grounded records as the current ones have."""
+
+
+def grounding_regression(stored: StoredState | None, new: CapabilitySet) -> str | None:
+    """Why ``new`` must not replace the tool's grounded current records, or None when it may.
+
+    The rule: when the current records include grounded ones, the new set is refused if none of its
+    records is grounded, or if its grounded count is less than half the current grounded count.
+    """
+    if stored is None or stored.grounded == 0:
+        return None
+    grounded = sum(1 for record in new.capabilities if record.grounded)
+    if grounded > 0 and grounded >= stored.grounded * GROUNDED_SHARE_KEPT:
+        return None
+    return (
+        f"re-extraction rejected: {grounded} of its {len(new.capabilities)} records are grounded, against "
+        f"{stored.grounded} grounded current records, which are kept "
+        "(pass --accept-ungrounded to replace them anyway)"
+    )
+
+
+def _result_outcome(
+    pending: PendingExtraction,
+    error: CapgraphError | None,
+    rejection: str | None,
+    records: CapabilitySet | None,
+) -> ToolOutcome:
+    tool_id = pending.fetched.tool.id
+    if isinstance(error, BudgetExceeded | RunInterrupted | DeferredError):
         return _outcome(pending, "skipped", error.one_line())
     if isinstance(error, FatalRunError):
         # The run's reason (a rejected key, no credit) is reported once, as why the run stopped.
         return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if error is not None:
-        return _outcome(
-            pending, "failed", error.one_line() if error.subject else f"{tool_id}: {error.one_line()}"
+        line = error.one_line()
+        return _outcome(pending, "failed", line if error.subject else f"{tool_id}: {line}")
+    if rejection is not None:
+        return _outcome(pending, "failed", f"{tool_id}: {rejection}")
+    assert records is not None
+    ungrounded = sum(1 for record in records.capabilities if not record.grounded)
+    return _outcome(pending, "extracted", count=len(records.capabilities), ungrounded=ungrounded)
+
+
+_FIRST_STORE_RETRY_SECONDS = 0.1
+_LONGEST_STORE_RETRY_SECONDS = 2.0
+
+
+def _write_with_retries(
+    context: IngestContext, result: UnstoredResult, *, patient: bool = True
+) -> CapgraphError | None:
+    """Write one tool's result; while another process holds the file, retry with backoff for twice the
+    lock timeout (each attempt itself waits up to the lock timeout), or just once when not ``patient``.
+    The error that remains, or None.
+
+    Waits through ``context.interrupt``: once the run is interrupted a busy file is not waited for.
+    """
+    window = 2 * context.warehouse.lock_timeout_seconds if patient else 0.0
+    deadline = time.monotonic() + window
+    delay = _FIRST_STORE_RETRY_SECONDS
+    while True:
+        try:
+            _write(context.warehouse, result)
+            return None
+        except WarehouseBusyError as busy:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or context.interrupt.is_set:
+                return busy
+            try:
+                context.interrupt.sleep(min(delay, remaining))
+            except RunInterrupted:
+                return busy
+            delay = min(delay * 2, _LONGEST_STORE_RETRY_SECONDS)
+        except CapgraphError as failure:
+            return failure
+
+
+def _write(warehouse: Warehouse, result: UnstoredResult) -> None:
+    with warehouse.writer() as session:
+        session.record_extraction(result.pending.fetched, result.run, result.capabilities, result.calls)
+
+
+def store_held_results(context: IngestContext) -> dict[str, ToolOutcome]:
+    """The end-of-run try for results whose write found the file busy: their outcomes by ref.
+
+    One more round of retries (a single attempt without waiting once the run is interrupted); what
+    still cannot be stored is reported failed, naming the tool, and its API calls are kept in the
+    ledger file beside the warehouse so the next run books them (a paid call is never lost).
+    """
+    outcomes: dict[str, ToolOutcome] = {}
+    patient = True
+    for result in context.take_unstored():
+        tool_id = result.pending.fetched.tool.id
+        failure = _write_with_retries(context, result, patient=patient)
+        if failure is None:
+            outcomes[result.pending.ref] = result.outcome
+            continue
+        patient = False  # the file is still held: the others get one attempt each, not a wait each
+        kept = keep_calls_aside(context.settings.db, result.calls)
+        tail = (
+            f"; its {kept} API calls are kept for the next run"
+            if kept
+            else (f"; its {len(result.calls)} API calls could not be kept" if result.calls else "")
         )
-    assert capabilities is not None
-    ungrounded = sum(1 for record in capabilities.capabilities if not record.grounded)
-    return _outcome(pending, "extracted", count=len(capabilities.capabilities), ungrounded=ungrounded)
+        outcomes[result.pending.ref] = _outcome(
+            result.pending, "failed", f"{tool_id}: extracted but not stored: {failure.one_line()}{tail}"
+        )
+    return outcomes
 
 
 def _outcome(
@@ -359,14 +516,23 @@ def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: 
     )
 
 
-def publish_analyst_copy(context: IngestContext) -> None:
+def publish_analyst_copy(context: IngestContext) -> str | None:
     """After a run: refresh the copy analysts and read commands use, so they never block ingestion,
-    then let go of the live file at once rather than after the warehouse's release delay."""
-    if context.settings.db.exists():
-        try:
-            context.warehouse.publish(context.settings.analyst_path())
-        finally:
+    then let go of the live file at once rather than after the warehouse's release delay.
+
+    A note for the summary when the copy could not be refreshed (the previous copy stays); never raises.
+    """
+    if not context.settings.db.exists():
+        return None
+    try:
+        context.warehouse.publish(context.settings.analyst_path())
+    except CapgraphError as error:
+        return f"analyst copy not refreshed, the previous one stays: {error.one_line()}"
+    finally:
+        # A failed release is retried at exit; what was written is in the file or its WAL meanwhile.
+        with suppress(CapgraphError):
             context.warehouse.release()
+    return None
 
 
 ProgressCallback = Callable[[ToolOutcome], None]
@@ -406,9 +572,23 @@ def run_pipeline(
     graph if records changed, publish the analyst copy.
 
     ``extract_all`` decides how the changed tools are extracted (default: ``on_thread_pool``). Outcomes
-    come back in the order of ``refs``.
+    come back in the order of ``refs``. The run holds the warehouse's run lock throughout (joining the
+    CLI's, which took it first); when another process holds it, raises ``RunLockedError`` at once.
     """
+    with RunLock(context.settings.db, command=context.command):
+        return _locked_run(refs, context, force=force, on_outcome=on_outcome, extract_all=extract_all)
+
+
+def _locked_run(
+    refs: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool,
+    on_outcome: ProgressCallback | None,
+    extract_all: ExtractAll | None,
+) -> RunSummary:
     started = time.perf_counter()
+    started_at = utc_now()
     context.load_snapshot()
     resumed = _resume_open_batches(context)
     outcomes: list[ToolOutcome] = []
@@ -433,18 +613,64 @@ def run_pipeline(
     if pending:
         for outcome in (extract_all or on_thread_pool(context))(pending):
             report(outcome)
+    held = store_held_results(context)
+    outcomes = [held.get(outcome.ref, outcome) for outcome in outcomes]
     graph = refresh_match_graph(
         context.warehouse,
         context.settings,
         records_changed=records_changed([outcome.status for outcome in outcomes]),
     )
     snapshot = snapshot_scores(context.warehouse, context.settings)
-    notes = tuple(note for note in (graph.describe(), snapshot) if note)
-    publish_analyst_copy(context)
     order = {ref: index for index, (ref, _) in enumerate(refs)}
     outcomes.sort(key=lambda outcome: order.get(outcome.ref, len(order)))
     summary = summarize(context, outcomes, time.perf_counter() - started)
+    history = record_history(context, summary, started_at)
+    published = publish_analyst_copy(context)
+    notes = tuple(note for note in (graph.describe(), snapshot, history, published) if note)
     return replace(summary, notes=notes)
+
+
+def run_status(summary: RunSummary, *, interrupted: bool) -> IngestStatus:
+    """A whole run's status for run history: ``interrupted`` by a signal; ``failed`` when stopped by a
+    fatal error or when nothing it tried worked; ``partial`` when some tools failed or were skipped."""
+    if interrupted:
+        return "interrupted"
+    failed, skipped = summary.count("failed"), summary.count("skipped")
+    worked = summary.count("extracted") + summary.count("unchanged")
+    if summary.stopped_because is not None or (failed and not worked):
+        return "failed"
+    return "partial" if failed or skipped else "succeeded"
+
+
+def record_history(context: IngestContext, summary: RunSummary, started_at: datetime) -> str | None:
+    """Add the run to ``ingest_runs``; a note for the summary when that could not be done.
+
+    A run of no tools on a warehouse that does not exist yet creates no file just to say so.
+    """
+    if not summary.outcomes and not context.settings.db.exists():
+        return None
+    row = IngestRunRow(
+        ingest_id=context.ingest_id,
+        started_at=started_at,
+        finished_at=utc_now(),
+        trigger=context.trigger,
+        command=context.command,
+        extractor=summary.extractor,
+        seen=len(summary.outcomes),
+        extracted=summary.count("extracted"),
+        unchanged=summary.count("unchanged"),
+        failed=summary.count("failed"),
+        skipped=summary.count("skipped"),
+        cost_usd=summary.cost_usd,
+        status=run_status(summary, interrupted=context.interrupt.is_set),
+        stop_reason=summary.stopped_because,
+    )
+    try:
+        with context.warehouse.writer() as session:
+            session.record_ingest_run(row)
+    except CapgraphError as error:
+        return f"run history not recorded: {error.one_line()}"
+    return None
 
 
 def run_serially(

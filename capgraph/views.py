@@ -162,6 +162,43 @@ def print_runs(console: Console, rows: Sequence[Any]) -> None:
     console.print(table)
 
 
+def print_ingest_runs(console: Console, rows: Sequence[Any]) -> None:
+    """Whole runs (``ingest_runs``), newest first."""
+    if not rows:
+        console.print("no runs recorded yet")
+        return
+    table = Table(
+        "started",
+        "status",
+        "trigger",
+        "seen",
+        "extracted",
+        "unchanged",
+        "failed",
+        "skipped",
+        "duration",
+        "cost",
+        "command",
+        "stop reason",
+    )
+    for row in rows:
+        table.add_row(
+            _when(row.started_at),
+            row.status,
+            row.trigger,
+            str(row.seen),
+            str(row.extracted),
+            str(row.unchanged),
+            str(row.failed),
+            str(row.skipped),
+            f"{(row.finished_at - row.started_at).total_seconds():.1f} s",
+            "—" if row.cost_usd is None else f"${row.cost_usd:.4f}",
+            row.command,
+            row.stop_reason or "",
+        )
+    console.print(table)
+
+
 def print_query(console: Console, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     table = Table(*columns)
     for row in rows:

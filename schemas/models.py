@@ -24,7 +24,7 @@ MAX_EVIDENCE_PER_CAPABILITY = 10
 
 ToolKind = Literal["Model", "Dataset", "Repository", "Package", "Service"]
 Pricing = Literal["free", "paid", "freemium", "unknown"]
-RunStatus = Literal["succeeded", "failed", "skipped"]
+RunStatus = Literal["succeeded", "failed", "skipped", "rejected"]
 
 TOOL_ID_PATTERN = r"^[a-z][a-z0-9-]*:\S.*$"
 

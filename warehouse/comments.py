@@ -108,7 +108,11 @@ COMMENTS: dict[str, ObjectComment] = {
             "model": "The model used, for model-backed extractors.",
             "prompt_version": "Version of the extractor's prompt or rules.",
             "document_sha256": "The document it read (`documents.sha256`).",
-            "status": ("`succeeded`, `failed` or `skipped` (unchanged input, nothing to do)."),
+            "status": (
+                "`succeeded`, `failed`, `skipped` (the cost cap, a deferral or an interrupt stopped it "
+                "before it ran) or `rejected` (its records were far less grounded than the current "
+                "ones, which were kept; see `error`)."
+            ),
             "started_at": "When the run started.",
             "finished_at": "When it ended.",
             "duration_ms": "`finished_at - started_at` in milliseconds.",
@@ -118,6 +122,32 @@ COMMENTS: dict[str, ObjectComment] = {
             "cache_write_tokens": "Input tokens written to the prompt cache.",
             "cost_usd": ("What the run cost; NULL when any of its calls could not be priced."),
             "error": "Why it failed or was skipped.",
+        },
+    ),
+    "ingest_runs": ObjectComment(
+        (
+            "One row per `capgraph ingest` or `capgraph reprocess` run (and per scheduled run), written "
+            "when the run ends, including runs where nothing changed. `capgraph runs` lists them; "
+            "`capgraph runs --tools` lists the per-tool rows of `extraction_runs`."
+        ),
+        {
+            "ingest_id": "The run's id (`extraction_runs.ingest_id`, `api_calls.ingest_id`). Primary key.",
+            "started_at": "When the run started.",
+            "finished_at": "When it ended.",
+            "trigger": "What started it: `cli`, `schedule` or `prefect:<flow run id>`.",
+            "command": "The command line, e.g. `capgraph ingest --catalog catalog.toml`.",
+            "extractor": "The extractor the run used.",
+            "seen": "Tools the run looked at.",
+            "extracted": "Tools extracted and stored.",
+            "unchanged": "Tools whose stored records were still current.",
+            "failed": "Tools that failed (including re-extractions the grounding guard rejected).",
+            "skipped": "Tools not done: the cost cap, a fatal error or an interrupt stopped them.",
+            "cost_usd": "What the run's API calls cost; NULL when some call had no known price.",
+            "status": (
+                "`succeeded`, `partial` (some tools failed or were skipped), `failed` (stopped by a "
+                "fatal error, or nothing worked) or `interrupted` (SIGTERM/SIGINT)."
+            ),
+            "stop_reason": "Why the run stopped early, if it did.",
         },
     ),
     "capabilities": ObjectComment(

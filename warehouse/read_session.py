@@ -26,12 +26,14 @@ from schemas import (
 from warehouse import match_graph
 from warehouse.duck_errors import first_line
 from warehouse.rows import (
+    INGEST_RUN_COLUMNS,
     AlternativeRow,
     BatchRow,
     CachedHttpRow,
     CostGrouping,
     CostRow,
     ExtractionKey,
+    IngestRunRow,
     RunRow,
     ScoreInputRow,
     StoredState,
@@ -109,16 +111,17 @@ class ReadSession:
                 """
             ).fetchall()
         }
-        counts = dict(
-            self._connection.execute(
+        counts = {
+            tool_id: (int(total), int(grounded))
+            for tool_id, total, grounded in self._connection.execute(
                 """
-                SELECT cur.tool_id, count(*)
+                SELECT cur.tool_id, count(*), count(*) FILTER (WHERE c.grounded)
                 FROM current_extractions AS cur
                 JOIN capabilities AS c ON c.run_id = cur.run_id
                 GROUP BY cur.tool_id
                 """
             ).fetchall()
-        )
+        }
         signals: dict[str, dict[str, float]] = {}
         for tool_id, name, value in self._connection.execute(
             """
@@ -134,7 +137,8 @@ class ReadSession:
                 tool=tool,
                 key=keys.get(tool.id),
                 signals=signals.get(tool.id, {}),
-                capabilities=int(counts.get(tool.id, 0)),
+                capabilities=counts.get(tool.id, (0, 0))[0],
+                grounded=counts.get(tool.id, (0, 0))[1],
             )
             for tool in self._tools()
         }
@@ -297,6 +301,41 @@ class ReadSession:
                 output_tokens=int(row[11]),
                 cost_usd=plain_decimal(row[12]),
                 error=row[13],
+            )
+            for row in rows
+        ]
+
+    def recent_ingest_runs(self, *, limit: int = 20) -> list[IngestRunRow]:
+        """The latest whole runs first (``ingest_runs``), including runs where nothing changed."""
+        if limit < 0:
+            raise CapgraphError(
+                f"limit must be 0 or more, not {limit}", subject="runs", hint="pass --limit N"
+            )
+        rows = self._connection.execute(
+            f"""
+            SELECT {INGEST_RUN_COLUMNS}
+            FROM ingest_runs
+            ORDER BY started_at DESC, finished_at DESC, ingest_id
+            LIMIT $limit
+            """,
+            {"limit": limit},
+        ).fetchall()
+        return [
+            IngestRunRow(
+                ingest_id=row[0],
+                started_at=as_utc(row[1]),
+                finished_at=as_utc(row[2]),
+                trigger=row[3],
+                command=row[4],
+                extractor=row[5],
+                seen=int(row[6]),
+                extracted=int(row[7]),
+                unchanged=int(row[8]),
+                failed=int(row[9]),
+                skipped=int(row[10]),
+                cost_usd=plain_decimal(row[11]),
+                status=row[12],
+                stop_reason=row[13],
             )
             for row in rows
         ]

@@ -36,6 +36,8 @@ class StoredState:
     key: ExtractionKey | None
     signals: dict[str, float]
     capabilities: int
+    grounded: int = 0
+    """How many of the current records have every quote found in the source (the grounding guard's base)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,36 @@ class RunRow:
     output_tokens: int
     cost_usd: Decimal | None
     error: str | None
+
+
+IngestStatus = Literal["succeeded", "partial", "failed", "interrupted"]
+
+
+INGEST_RUN_COLUMNS = (
+    "ingest_id, started_at, finished_at, trigger, command, extractor, seen, extracted, unchanged, failed, "
+    "skipped, cost_usd, status, stop_reason"
+)
+"""``ingest_runs``' columns in ``IngestRunRow``'s field order, for writing and reading alike."""
+
+
+@dataclass(frozen=True)
+class IngestRunRow:
+    """One ingest or reprocess run as a whole: a row of ``ingest_runs`` and a line of `capgraph runs`."""
+
+    ingest_id: str
+    started_at: datetime
+    finished_at: datetime
+    trigger: str
+    command: str
+    extractor: str
+    seen: int
+    extracted: int
+    unchanged: int
+    failed: int
+    skipped: int
+    cost_usd: Decimal | None
+    status: IngestStatus
+    stop_reason: str | None
 
 
 @dataclass(frozen=True)

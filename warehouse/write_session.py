@@ -39,7 +39,14 @@ from warehouse.known_rows import (
     ToolValues,
 )
 from warehouse.read_session import ReadSession
-from warehouse.rows import FINISHED_BATCH_STATUSES, CachedHttpRow, MatchGraphStats, StoredFetch
+from warehouse.rows import (
+    FINISHED_BATCH_STATUSES,
+    INGEST_RUN_COLUMNS,
+    CachedHttpRow,
+    IngestRunRow,
+    MatchGraphStats,
+    StoredFetch,
+)
 from warehouse.scores import TAKE_SNAPSHOT_SQL
 from warehouse.values import as_utc, same_signal_value
 
@@ -163,6 +170,29 @@ class WriteSession(ReadSession):
             self._write_document(fetched.document)
             self._write_signals(fetched.signals)
             self._write_run(run, records, calls)
+
+    def record_ingest_run(self, row: IngestRunRow) -> None:
+        """Add one whole run to ``ingest_runs`` (written once, when the run ends)."""
+        with self._transaction(row.ingest_id, "recording the run history"):
+            self._connection.execute(
+                f"INSERT INTO ingest_runs ({INGEST_RUN_COLUMNS}) VALUES ({', '.join(['?'] * 14)})",
+                [
+                    row.ingest_id,
+                    as_utc(row.started_at),
+                    as_utc(row.finished_at),
+                    row.trigger,
+                    row.command,
+                    row.extractor,
+                    row.seen,
+                    row.extracted,
+                    row.unchanged,
+                    row.failed,
+                    row.skipped,
+                    row.cost_usd,
+                    row.status,
+                    row.stop_reason,
+                ],
+            )
 
     def record_calls(self, calls: Sequence[ApiCall]) -> None:
         """Add ledger rows; a call already stored (same ``call_id``) is updated, never counted twice."""

@@ -38,7 +38,7 @@ def test_costs_and_runs_show_the_ledger(fake: FakeAnthropic, tmp_path: Path) -> 
     assert future.exit_code == 0, future.output
     assert "no API calls recorded (by tool)" in future.stdout
 
-    runs = runner.invoke(app, ["runs", "--db", str(settings.db)])
+    runs = runner.invoke(app, ["runs", "--tools", "--db", str(settings.db)])
     assert runs.exit_code == 0, runs.output
     assert "anthropic / claude-haiku-5-5" in runs.stdout and "succeeded" in runs.stdout
 

@@ -55,7 +55,7 @@ def test_compare_writes_markdown_and_html(settings: Settings, stored: dict[str, 
 
 
 def test_runs_lists_extractions(settings: Settings, stored: dict[str, str]) -> None:
-    result = invoke(settings, "runs")
+    result = invoke(settings, "runs", "--tools")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("succeeded") == 3
     assert "heuristic" in result.stdout

@@ -16,7 +16,7 @@ from schemas import (
     SourceDocument,
     Tool,
 )
-from warehouse import WriteSession
+from warehouse import IngestRunRow, WriteSession
 
 OTTER_ID = "installed:otterstore"
 HERON_ID = "installed:heronq"
@@ -144,6 +144,27 @@ def call(tool_id: str = OTTER_ID, **changes: object) -> ApiCall:
     }
     fields.update(changes)
     return ApiCall.model_validate(fields)
+
+
+def ingest_run(ingest_id: str = "ingest-1", **changes: object) -> IngestRunRow:
+    fields: dict[str, object] = {
+        "ingest_id": ingest_id,
+        "started_at": T0,
+        "finished_at": T0 + timedelta(seconds=3),
+        "trigger": "cli",
+        "command": "capgraph ingest --catalog catalog.toml",
+        "extractor": "heuristic",
+        "seen": 2,
+        "extracted": 1,
+        "unchanged": 0,
+        "failed": 1,
+        "skipped": 0,
+        "cost_usd": None,
+        "status": "partial",
+        "stop_reason": None,
+    }
+    fields.update(changes)
+    return IngestRunRow(**fields)  # type: ignore[arg-type]
 
 
 def signal(name: str, value: float, *, minutes: int = 0, tool_id: str = OTTER_ID) -> Signal:

@@ -40,4 +40,5 @@ def populated(warehouse: Warehouse) -> Warehouse:
             builders.run(heron_doc, status="failed", error="the extractor timed out", ingest_id="ingest-1"),
             calls=[builders.call(builders.HERON_ID, model="model-large", cost_usd=None)],
         )
+        session.record_ingest_run(builders.ingest_run())
     return warehouse
