@@ -91,6 +91,7 @@ MACHINE_READS = [
     ("show", "installed:closing-tag"),
     ("show", "installed:closing-tag", "--explain"),
     ("runs",),
+    ("runs", "--tools"),
     ("costs",),
     ("alternatives", "installed:closing-tag"),
     ("sql", f"SELECT name, '{LONG_VALUE}' AS long FROM tools ORDER BY id"),
@@ -112,7 +113,7 @@ def test_every_read_command_prints_plain_json(hostile: Settings, command: tuple[
         assert {row["long"] for row in parsed} == {LONG_VALUE}
     elif command[0] == "tools":
         assert {row["id"]: row["name"] for row in parsed} == HOSTILE_NAMES
-    elif command[0] == "runs":
+    elif command == ("runs", "--tools"):
         assert parsed[0]["ingest_id"] == "ingest-[/]"
     elif command[0] == "costs":
         assert {row["group"] for row in parsed} == {"run", "model", "tool"}
@@ -139,7 +140,7 @@ def test_every_read_command_prints_plain_csv(hostile: Settings, command: tuple[s
         assert {record["id"]: record["name"] for record in records} == HOSTILE_NAMES
     elif command[0] == "costs":
         assert {record["cost_usd"] for record in records} == {"0.0025"}
-    elif command[0] == "runs":
+    elif command == ("runs", "--tools"):
         assert records[0]["ingest_id"] == "ingest-[/]"
 
 
