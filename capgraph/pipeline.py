@@ -225,12 +225,17 @@ def check_ref(
         if entry is not None:
             fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
         stored = context.snapshot.get(fetched.tool.id)
-        if (
-            force
-            or stored is None
-            or stored.key != _wanted_key(context, fetched)
-            or stored.tool != fetched.tool
-        ):
+        wanted = _wanted_key(context, fetched)
+        if not force and _rejected_before(context, stored, fetched, wanted):
+            return ToolOutcome(
+                ref,
+                "skipped",
+                fetched.tool.id,
+                stored.capabilities if stored else 0,
+                error=f"{fetched.tool.id}: {REJECTED_BEFORE_NOTE.format(tool_id=fetched.tool.id)}",
+                seconds=time.perf_counter() - started,
+            )
+        if force or stored is None or stored.key != wanted or stored.tool != fetched.tool:
             return PendingExtraction(ref, fetched, started)
         moved = [signal for signal in fetched.signals if stored.signals.get(signal.name) != signal.value]
         if moved:
@@ -247,6 +252,25 @@ def check_ref(
     except Exception as error:  # a bug in a source must not stop the other tools
         message = f"{ref}: unexpected {type(error).__name__} while fetching: {error}"
         return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
+
+
+REJECTED_BEFORE_NOTE = (
+    "not re-extracted: the grounding guard rejected the last extraction of this same description and "
+    "kept the current records (`capgraph reprocess {tool_id} --accept-ungrounded` takes it)"
+)
+
+
+def _rejected_before(
+    context: IngestContext, stored: StoredState | None, fetched: FetchResult, wanted: ExtractionKey
+) -> bool:
+    """Whether this exact extraction was already paid for and rejected: doing it again would cost the
+    same and, most likely, be rejected the same way."""
+    return (
+        stored is not None
+        and not context.accept_ungrounded
+        and stored.rejected_key == wanted
+        and stored.tool == fetched.tool
+    )
 
 
 def check_all(

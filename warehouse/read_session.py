@@ -99,7 +99,7 @@ class ReadSession:
         return ExtractionKey(document_sha256=row[0], extractor=row[1], model=row[2], prompt_version=row[3])
 
     def ingest_snapshot(self) -> dict[str, StoredState]:
-        """Every stored tool with its current key, latest signals and record count, in four queries,
+        """Every stored tool with its current key, latest signals, record count and any rejected latest key,
         so a re-run can skip unchanged tools without touching the warehouse again."""
         keys = {
             row[0]: None if row[1] is None else ExtractionKey(*row[1:])
@@ -110,6 +110,17 @@ class ReadSession:
                 JOIN extraction_runs AS r ON r.run_id = cur.run_id
                 """
             ).fetchall()
+        }
+        rejected = {
+            row[0]: ExtractionKey(*row[1:5])
+            for row in self._connection.execute(
+                """
+                SELECT tool_id, document_sha256, extractor, model, prompt_version, status
+                FROM extraction_runs
+                QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY started_at DESC) = 1
+                """
+            ).fetchall()
+            if row[-1] == "rejected"
         }
         counts = {
             tool_id: (int(total), int(grounded))
@@ -139,6 +150,7 @@ class ReadSession:
                 signals=signals.get(tool.id, {}),
                 capabilities=counts.get(tool.id, (0, 0))[0],
                 grounded=counts.get(tool.id, (0, 0))[1],
+                rejected_key=rejected.get(tool.id),
             )
             for tool in self._tools()
         }

@@ -38,6 +38,9 @@ class StoredState:
     capabilities: int
     grounded: int = 0
     """How many of the current records have every quote found in the source (the grounding guard's base)."""
+    rejected_key: ExtractionKey | None = None
+    """The key of the tool's latest run when the grounding guard rejected that run: the same document
+    through the same extractor would be paid for again and rejected again, so it is not re-extracted."""
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,31 @@ def test_a_much_less_grounded_re_extraction_is_rejected(
     assert status == "rejected" and error is not None and "re-extraction rejected" in error
 
 
+def test_a_rejected_extraction_is_not_paid_for_again_until_accepted(
+    settings: Settings, described_tools: dict[str, str], grounded_four
+) -> None:
+    ref = described_tools["lumen"]
+    calls: list[str] = []
+    worse = records(0, 3, version="v2")
+
+    def counted(document: SourceDocument, tool: Tool | None, hooks: CallHooks) -> CapabilitySet:
+        calls.append(document.tool_id)
+        return worse.extract(document, tool=tool, hooks=hooks)
+
+    extractor = FunctionExtractor(counted, prompt_version="v2")
+    assert grounded_four(extractor).outcomes[0].status == "failed"
+    assert len(calls) == 1
+
+    (again,) = grounded_four(extractor).outcomes
+    assert len(calls) == 1, "the same document through the same extractor must not be paid for twice"
+    assert again.status == "skipped"
+    assert again.error is not None and again.error.startswith(f"{ref}: not re-extracted")
+    assert "--accept-ungrounded" in again.error
+
+    accepted = grounded_four(extractor, accept=True)
+    assert len(calls) == 2 and accepted.outcomes[0].status == "extracted"
+
+
 def test_half_as_many_grounded_records_or_more_replace_the_current_ones(
     settings: Settings, described_tools: dict[str, str], grounded_four
 ) -> None:
