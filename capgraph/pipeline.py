@@ -7,6 +7,7 @@ recorded and reported in its outcome, so one tool never stops the others. Only a
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -42,6 +43,7 @@ from sources.registry import SourceRegistry
 from warehouse import ExtractionKey, StoredState, Warehouse
 
 OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -397,12 +399,23 @@ def run_pipeline(
     come back in the order of ``refs``.
     """
     started = time.perf_counter()
+    _log.info(
+        "run %s (%s, %s): %d tools", context.ingest_id, context.trigger, context.extractor_notice, len(refs)
+    )
     context.load_snapshot()
     resumed = _resume_open_batches(context)
     outcomes: list[ToolOutcome] = []
 
     def report(outcome: ToolOutcome) -> None:
         outcomes.append(outcome)
+        # INFO, not WARNING: the run's summary lists every failure, so a console shows each one once.
+        _log.log(
+            logging.DEBUG if outcome.status == "unchanged" else logging.INFO,
+            "%s: %s%s",
+            outcome.ref,
+            outcome.status,
+            f" ({outcome.error})" if outcome.error else "",
+        )
         if on_outcome is not None:
             on_outcome(outcome)
 
