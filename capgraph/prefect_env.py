@@ -45,10 +45,21 @@ def _add_extra_loggers() -> None:
         os.environ["PREFECT_LOGGING_EXTRA_LOGGERS"] = ",".join([*current, CAPGRAPH_LOGGERS])
 
 
+_TEMPORARY_SERVER = {
+    # The temporary server lives as long as this process and nobody reads its task-run records, so it
+    # need not make them: recording them is what was still flushing events (and printing ~150 lines
+    # of cancellation tracebacks) when the server stopped after a large run.
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+}
+
+
 def apply_quiet_defaults() -> None:
     """For runs started from a terminal: Prefect says only warnings (the CLI prints its own summary)."""
     for name, value in _QUIET.items():
         os.environ.setdefault(name, value)
+    if prefect_api_url() is None:
+        for name, value in _TEMPORARY_SERVER.items():
+            os.environ.setdefault(name, value)
     _add_extra_loggers()
 
 

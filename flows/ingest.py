@@ -114,7 +114,8 @@ def _finish(summary: RunSummary) -> State:
         return Failed(message=f"every tool failed; {summary.headline()}")
     if failed:
         message = f"{failed} of {len(summary.outcomes)} tools failed (see the summary artifact)"
-        get_run_logger().warning(message)
+        if attached is None:  # the CLI prints the summary itself; a served run has only its logs
+            get_run_logger().warning(message)
         return Completed(message=f"{message}; {summary.headline()}", data=summary)
     return Completed(message=summary.headline(), data=summary)
 

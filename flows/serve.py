@@ -14,7 +14,6 @@ Prefect API (``PREFECT_API_URL``): a temporary server would vanish with this pro
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +23,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron, Interval, Schedule
+from prefect.settings import PREFECT_API_URL
 
 from capgraph.settings import Settings
 from flows.ingest import ingest, ingest_with, reprocess
@@ -99,7 +99,8 @@ def reprocess_deployment(settings: Settings) -> RunnerDeployment:
 
 def require_prefect_api() -> str:
     """The configured Prefect API's URL, once it has answered a health check."""
-    url = os.environ.get("PREFECT_API_URL")
+    # Prefect's own view of the setting (environment, profile or a test harness), which its client uses.
+    url = PREFECT_API_URL.value()
     if not url:
         raise PrefectUnavailable(
             "no Prefect API configured",
@@ -121,6 +122,8 @@ def serve(settings: Settings, *, announce: Callable[[str], None] = print) -> Non
     """Register both deployments and run their flow runs until stopped (Ctrl-C or SIGTERM)."""
     deployments = [scheduled_deployment(settings), reprocess_deployment(settings)]
     url = require_prefect_api()
+    for deployment in deployments:
+        deployment.apply()  # registered before saying so: `prefect deployment run` works from here on
     announce(
         f"serving {ingest.name}/{SCHEDULED_INGEST} ({describe_schedule(settings)}) and "
         f"{reprocess.name}/{REPROCESS} into {settings.db} via {url}; Ctrl-C stops"
