@@ -143,3 +143,25 @@ def test_a_bad_schedule_is_one_line_and_exit_2(tmp_path: Path, setting: str, val
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert setting in result.stderr and named in result.stderr and value in result.stderr
+
+
+def test_a_manual_reprocess_runs_directly_and_keeps_catalog_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(
+        '[[tool]]\nref = "installed:rich"\nkind = "Dataset"\nname = "Rich!"\n', encoding="utf-8"
+    )
+    db = tmp_path / "w.duckdb"
+    runner = CliRunner(
+        env={"COLUMNS": "200", "CAPGRAPH_EXTRACTOR": "heuristic", "CAPGRAPH_CATALOG": str(catalog)}
+    )
+    assert runner.invoke(app, ["ingest", "--catalog", str(catalog), "--db", str(db)]).exit_code == 0
+
+    result = runner.invoke(app, ["reprocess", "installed:rich", "--db", str(db)])
+
+    assert result.exit_code == 0, result.output
+    assert "orchestration: direct" in result.stderr and "1 extracted" in result.stdout
+    tools = runner.invoke(app, ["tools", "--db", str(db)])
+    assert "Rich!" in tools.stdout and "Dataset" in tools.stdout

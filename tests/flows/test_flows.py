@@ -65,7 +65,9 @@ def test_render_flow_writes_the_page(tmp_path: Path) -> None:
     ingest_with(settings)(catalog=str(catalog), settings=settings.portable())
     with Warehouse(settings.analyst_path()).reader() as session:
         left, right = sorted(session.tool_ids())[:2]
-    written = render(left_id=left, right_id=right, out=str(tmp_path / "page.md"), settings=settings)
+    written = render(
+        left_id=left, right_id=right, out=str(tmp_path / "page.md"), settings=settings.portable()
+    )
     assert Path(written).read_text().startswith("# ")
     assert " vs " in Path(written).read_text().splitlines()[0]
     with Warehouse(settings.db).reader() as session:
@@ -76,7 +78,7 @@ def test_render_flow_writes_the_page(tmp_path: Path) -> None:
 def test_site_flow_writes_the_site(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
     ingest_with(settings)(catalog=str(write_catalog(tmp_path)), settings=settings.portable())
-    pages = site(out=str(tmp_path / "site"), settings=settings)
+    pages = site(out=str(tmp_path / "site"), settings=settings.portable())
     with Warehouse(settings.db).reader() as session:
         tools = len(session.tool_ids())
     # The index, one page per tool, and the pair pages.
