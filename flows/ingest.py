@@ -82,9 +82,11 @@ def _trigger() -> str:
     run_context = FlowRunContext.get()
     if run_context is None or run_context.flow_run is None:
         return "prefect"
-    if run_context.flow_run.auto_scheduled:
+    flow_run = run_context.flow_run
+    # The API does not return `auto_scheduled` to clients; the scheduler's tag on the run says the same.
+    if flow_run.auto_scheduled or "auto-scheduled" in flow_run.tags:
         return "schedule"
-    return f"prefect:{run_context.flow_run.id}"
+    return f"prefect:{flow_run.id}"
 
 
 def _begin(settings: dict[str, Any] | None) -> tuple[IngestContext, ProgressCallback | None]:

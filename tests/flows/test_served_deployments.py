@@ -6,6 +6,7 @@ Marked ``prefect_server``; it runs by default and is skipped only when asked (``
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -15,6 +16,8 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 from uuid import UUID
@@ -24,10 +27,16 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
     ArtifactFilterFlowRunId,
+    DeploymentFilter,
+    DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+    FlowRunFilterTags,
     LogFilter,
     LogFilterFlowRunId,
 )
-from prefect.client.schemas.objects import ConcurrencyLimitStrategy, FlowRun
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy, FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -39,6 +48,22 @@ pytestmark = pytest.mark.prefect_server
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 60.0
+
+
+# The API and the scheduler, every second; the other background services only slow the startup down.
+SCHEDULER_ONLY = {
+    f"PREFECT_SERVER_SERVICES_{service}_ENABLED": "false"
+    for service in (
+        "CANCELLATION_CLEANUP",
+        "EVENT_LOGGER",
+        "EVENT_PERSISTER",
+        "FOREMAN",
+        "LATE_RUNS",
+        "PAUSE_EXPIRATIONS",
+        "TASK_RUN_RECORDER",
+        "TRIGGERS",
+    )
+} | {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"}
 
 
 def free_port() -> int:
@@ -96,11 +121,19 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     with open(home / "server.log", "w+", encoding="utf-8") as log:
-        # Only the API: runs here are triggered by hand, and the background services double the startup.
-        command = ["server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--no-services"]
+        command = [
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-ui",
+            "--analytics-off",
+        ]
         server = subprocess.Popen(
-            [str(BIN / "prefect"), *command, "--analytics-off"],
-            env=base_env(home, url),
+            [str(BIN / "prefect"), *command],
+            env=base_env(home, url) | SCHEDULER_ONLY,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stopping it stops its children too
@@ -112,26 +145,26 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
             stop(server)
 
 
-@pytest.fixture
-def served(prefect_server: tuple[str, Path], tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """``capgraph serve --db ... --catalog ...`` in a directory that is neither the db's nor the catalog's."""
+@contextmanager
+def serving(prefect_server: tuple[str, Path], folder: Path, *schedule: str) -> Iterator[Path]:
+    """``capgraph serve --db ... --catalog ...`` in a directory that is neither the db's nor the
+    catalog's, until the block ends; yields the warehouse path."""
     url, home = prefect_server
-    catalog = tmp_path / "catalogs" / "catalog.toml"
+    catalog = folder / "catalogs" / "catalog.toml"
     catalog.parent.mkdir()
     catalog.write_text(
         '[[tool]]\nref = "installed:rich"\nname = "Rich (override)"\nkind = "Dataset"\npricing = "paid"\n\n'
         '[[tool]]\nref = "installed:typer"\n',
         encoding="utf-8",
     )
-    db = tmp_path / "warehouse" / "served.duckdb"
+    db = folder / "warehouse" / "served.duckdb"
     db.parent.mkdir()
-    workdir = tmp_path / "workdir"
+    workdir = folder / "workdir"
     workdir.mkdir()
     env = base_env(home, url) | {"CAPGRAPH_EXTRACTOR": "heuristic", "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     command = [sys.executable, "-m", "capgraph.cli", "serve", "--db", str(db), "--catalog", str(catalog)]
-    command += ["--cron", "30 2 * * *", "--timezone", "Europe/Berlin"]
     serve = subprocess.Popen(
-        command, cwd=workdir, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+        [*command, *schedule], cwd=workdir, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     lines: list[str] = []
     ready = threading.Event()
@@ -149,7 +182,8 @@ def served(prefect_server: tuple[str, Path], tmp_path: Path) -> Iterator[tuple[s
         assert ready.wait(STARTUP_SECONDS) and serve.poll() is None, "".join(lines)
         # Printed once both deployments are registered.
         assert lines[-1].startswith("serving capgraph-ingest/capgraph-scheduled-ingest"), lines
-        yield url, db
+        with temporary_settings({PREFECT_API_URL: url}):
+            yield db
     finally:
         stop(serve)
         assert not (workdir / "capgraph.duckdb").exists()
@@ -176,15 +210,15 @@ def triggered(name: str, parameters: dict[str, object] | None = None) -> FlowRun
 
 
 def test_served_deployments_run_into_the_given_warehouse_and_keep_overrides(
-    served: tuple[str, Path],
+    prefect_server: tuple[str, Path], tmp_path: Path
 ) -> None:
-    url, db = served
-    with temporary_settings({PREFECT_API_URL: url}):
+    # Only on 29 February: no scheduled run gets in the way of the ones this test starts.
+    with serving(prefect_server, tmp_path, "--cron", "30 2 29 2 *", "--timezone", "Europe/Berlin") as db:
         with get_client(sync_client=True) as client:
             scheduled = client.read_deployment_by_name("capgraph-ingest/capgraph-scheduled-ingest")
         assert scheduled.parameters["settings"]["db"] == str(db)
         assert [(item.schedule.cron, item.schedule.timezone) for item in scheduled.schedules] == [
-            ("30 2 * * *", "Europe/Berlin")
+            ("30 2 29 2 *", "Europe/Berlin")
         ]
         assert scheduled.global_concurrency_limit is not None
         assert scheduled.global_concurrency_limit.limit == 1
@@ -214,3 +248,45 @@ def test_served_deployments_run_into_the_given_warehouse_and_keep_overrides(
     assert any(f"prefect:{reprocessed.id}" in message for message in messages), messages
     [summary] = [artifact for artifact in artifacts if artifact.key == SUMMARY_ARTIFACT_KEY]
     assert "| extracted | 1 |" in str(summary.data)
+
+
+def test_scheduled_runs_never_overlap_and_know_they_were_scheduled(
+    prefect_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Due every second, each run takes longer: the ones due while another runs are cancelled, not stacked."""
+    with (
+        serving(prefect_server, tmp_path, "--interval-seconds", "1") as db,
+        get_client(sync_client=True) as client,
+    ):
+        deployment = client.read_deployment_by_name("capgraph-ingest/capgraph-scheduled-ingest")
+        only_this = DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id]))
+        deadline = time.monotonic() + 60
+        completed: list[FlowRun] = []
+        while not completed and time.monotonic() < deadline:  # runs come from the server's scheduler
+            time.sleep(0.5)
+            completed = client.read_flow_runs(
+                deployment_filter=only_this,
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.COMPLETED])),
+                    tags=FlowRunFilterTags(all_=["auto-scheduled"]),  # not the other test's manual runs
+                ),
+            )
+        assert completed, "no scheduled run completed within 60 s"
+        [first, *_] = completed
+        messages = run_logs(first.id, "(schedule, ")
+        runs = client.read_flow_runs(deployment_filter=only_this)
+    assert "auto-scheduled" in first.tags
+    assert any("(schedule, " in message for message in messages), messages
+    with Warehouse(db).reader() as session:
+        assert {row.id for row in session.list_tools()} == {"installed:rich", "installed:typer"}
+    # Cancelled runs (due while another ran) never started work; the others must not overlap in time.
+    ran = sorted(
+        (run.start_time, run.end_time or datetime.now(UTC))
+        for run in runs
+        if run.start_time is not None and run.state_type != StateType.CANCELLED
+    )
+    assert ran and any(run.state_type == StateType.CANCELLED for run in runs), [
+        run.state_name for run in runs
+    ]
+    for (_, earlier_end), (later_start, _) in itertools.pairwise(ran):
+        assert later_start >= earlier_end, ran
