@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prefect import Flow, flow, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
@@ -65,10 +65,13 @@ def extract_tool(pending: PendingExtraction, context: IngestContext) -> ToolOutc
 
 
 def _as_tasks(pending: Sequence[PendingExtraction], context: IngestContext) -> Iterator[ToolOutcome]:
-    """Every changed tool's extraction as its own Prefect task, all submitted before any is awaited."""
-    futures = [extract_tool.submit(item, context) for item in pending]
-    for future in futures:
-        yield future.result()
+    """Every changed tool's extraction as its own Prefect task, all submitted before any is awaited, on
+    ``settings.concurrency`` threads: the run's settings, not the flow's definition, size the pool (a
+    served run imports the flow as defined)."""
+    with ThreadPoolTaskRunner(max_workers=context.settings.concurrency) as runner:
+        futures = [runner.submit(extract_tool, {"pending": item, "context": context}) for item in pending]
+        for future in futures:
+            yield future.result()
 
 
 def _as_task(function: Callable[..., Any], *args: Any) -> Any:
@@ -139,7 +142,7 @@ def _extract_as_tasks(
     )
 
 
-@flow(name="capgraph-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8))
+@flow(name="capgraph-ingest")
 def ingest(
     refs: list[str] | None = None,
     catalog: str | None = None,
@@ -163,18 +166,13 @@ def ingest(
     return _finish(summary)
 
 
-@flow(name="capgraph-reprocess", task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(name="capgraph-reprocess")
 def reprocess(ref: str, force: bool = True, settings: dict[str, Any] | None = None) -> State:
     """Fetch and re-extract one tool (whatever its stored state, unless ``force`` is off), keeping the
     overrides (name, kind, pricing) its entry in the settings' catalog gives it."""
     context, progress = _begin(settings)
     entry = catalog_entry_for(ref, context.settings.catalog)
     return _finish(_extract_as_tasks([(ref, entry)], context, force=force, progress=progress))
-
-
-def ingest_with(settings: Settings) -> Flow[..., State]:
-    """The ingest flow with a worker pool sized by ``settings.concurrency``."""
-    return ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.concurrency))
 
 
 @contextmanager
@@ -206,7 +204,7 @@ def run_ingest(
 ) -> RunSummary:
     """The CLI's entry: one ``capgraph-ingest`` run in this process, on ``context``."""
     with _attach(context, progress) as attached:
-        state = ingest_with(context.settings)(
+        state = ingest(
             refs=list(refs) or None,
             catalog=str(catalog) if catalog else None,
             force=force,

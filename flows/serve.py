@@ -26,7 +26,7 @@ from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL
 
 from capgraph.settings import Settings
-from flows.ingest import ingest, ingest_with, reprocess
+from flows.ingest import ingest, reprocess
 from schemas import CapgraphError
 
 SCHEDULED_INGEST = "capgraph-scheduled-ingest"
@@ -68,7 +68,7 @@ def describe_schedule(settings: Settings) -> str:
 
 def scheduled_deployment(settings: Settings) -> RunnerDeployment:
     """``ingest`` over ``settings.catalog`` on the settings' schedule, never two runs at once."""
-    return ingest_with(settings).to_deployment(
+    return ingest.to_deployment(
         name=SCHEDULED_INGEST,
         schedules=[schedule_for(settings)],
         parameters={"settings": settings.portable()},

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from capgraph.cli import app
 from capgraph.pipeline import IngestContext
 from capgraph.settings import Settings
-from flows.ingest import ingest_with, reprocess, run_ingest
+from flows.ingest import ingest, reprocess, run_ingest
 from flows.render import render, site
 from tests.core.conftest import DESCRIPTIONS
 from warehouse import Warehouse
@@ -45,14 +45,14 @@ def test_ingest_flow_runs_tools_concurrently_and_isolates_failures(tmp_path: Pat
         kinds = {row.kind for row in session.list_tools()}
     assert kinds == {"Repository"}
 
-    again = ingest_with(settings)(catalog=str(catalog), settings=settings.portable())
+    again = ingest(catalog=str(catalog), settings=settings.portable())
     assert again.count("unchanged") == 3 and again.count("extracted") == 0
 
 
 def test_reprocess_flow_forces_one_tool(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
     catalog = write_catalog(tmp_path)
-    ingest_with(settings)(catalog=str(catalog), settings=settings.portable())
+    ingest(catalog=str(catalog), settings=settings.portable())
     with Warehouse(settings.db).reader() as session:
         tool_id = session.tool_ids()[0]
     summary = reprocess(ref=tool_id, settings=settings.portable())
@@ -62,7 +62,7 @@ def test_reprocess_flow_forces_one_tool(tmp_path: Path) -> None:
 def test_render_flow_writes_the_page(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
     catalog = write_catalog(tmp_path)
-    ingest_with(settings)(catalog=str(catalog), settings=settings.portable())
+    ingest(catalog=str(catalog), settings=settings.portable())
     with Warehouse(settings.analyst_path()).reader() as session:
         left, right = sorted(session.tool_ids())[:2]
     written = render(
@@ -77,7 +77,7 @@ def test_render_flow_writes_the_page(tmp_path: Path) -> None:
 
 def test_site_flow_writes_the_site(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
-    ingest_with(settings)(catalog=str(write_catalog(tmp_path)), settings=settings.portable())
+    ingest(catalog=str(write_catalog(tmp_path)), settings=settings.portable())
     pages = site(out=str(tmp_path / "site"), settings=settings.portable())
     with Warehouse(settings.db).reader() as session:
         tools = len(session.tool_ids())
