@@ -4,6 +4,7 @@ cannot serve. Commands run as child processes: Prefect's settings and imports ar
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,14 +39,25 @@ def child_env(tmp_path: Path, **values: str) -> dict[str, str]:
 
 
 def capgraph(tmp_path: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "capgraph.cli", *args],
-        capture_output=True,
+    """Run the CLI in its own process group, so a run that hangs is stopped with anything it started
+    (a temporary Prefect server would otherwise outlive the test)."""
+    command = [sys.executable, "-m", "capgraph.cli", *args]
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
         env=child_env(tmp_path, **env),
-        timeout=timeout,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def test_a_manual_ingest_runs_the_core_directly_without_importing_prefect(tmp_path: Path) -> None:
