@@ -119,13 +119,13 @@ def bench_flow(folder: Path, catalog: Path, count: int) -> None:
     from capgraph.prefect_env import apply_quiet_defaults
 
     apply_quiet_defaults()
-    from flows.ingest import ingest_with
+    from flows.ingest import ingest
 
     settings = Settings(_env_file=None, db=folder / "flow.duckdb", extractor="heuristic")
-    flow = ingest_with(settings)
+    flow = ingest
     print(f"Prefect flow (temporary Prefect server), {count} tools:")
-    _, first_s = timed("first run", lambda: flow(catalog=str(catalog), settings=settings))
-    _, again_s = timed("unchanged re-run", lambda: flow(catalog=str(catalog), settings=settings))
+    _, first_s = timed("first run", lambda: flow(catalog=str(catalog), settings=settings.portable()))
+    _, again_s = timed("unchanged re-run", lambda: flow(catalog=str(catalog), settings=settings.portable()))
     print(f"  throughput: {count / first_s:.0f} tools/s; re-run/first = {again_s / first_s:.1%}")
 
 

@@ -1,7 +1,9 @@
-"""The ``capgraph`` command line: ingest and reprocess through the Prefect flows; read commands without them.
+"""The ``capgraph`` command line: ingest and reprocess (through Prefect when asked), read commands, serve.
 
-Read commands (tools, show, alternatives, compare, runs, costs, sql, export) and ``remove`` never import
-Prefect, so they answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
+``ingest`` and ``reprocess`` run the pipeline core directly unless a Prefect API is configured
+(``PREFECT_API_URL``) or ``--prefect`` is given (see ``capgraph.prefect_env``). Read commands (tools,
+show, alternatives, compare, runs, costs, sql, export) and ``remove`` never import Prefect, so they
+answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
@@ -148,22 +150,33 @@ def _clear_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+PrefectOption = Annotated[
+    bool,
+    typer.Option(
+        "--prefect", help="Run through Prefect (a temporary local server unless PREFECT_API_URL is set)."
+    ),
+]
+EXIT_NOT_SERVED = 1
+
+
 def _run_ingestion(
     settings: Settings,
     run: Any,
     *,
+    use_prefect: bool,
     batch: bool = False,
     wait_seconds: float | None = None,
     accept_ungrounded: bool = False,
 ) -> None:
-    """Run an ingestion flow under the warehouse's run lock with a progress bar, print the summary and
-    set the exit code.
+    """Run an ingestion, directly or through Prefect, under the warehouse's run lock with a progress
+    bar; print the summary and set the exit code.
 
     The run itself goes on a worker thread while the main thread listens for SIGTERM and SIGINT: the
     first one stops the run (no new tool starts, every wait ends at once) and the summary is still
     printed and the analyst copy published; a second one ends the process the usual way.
     """
     from capgraph.pipeline import IngestContext
+    from capgraph.prefect_env import orchestration_notice
     from capgraph.run_lock import RunLock, RunLockedError
     from schemas import RunInterrupted
 
@@ -175,7 +188,7 @@ def _run_ingestion(
     if batch:
         from capgraph.batch import batch_client_for
 
-        batch_client_for(context)  # refuse before Prefect starts when the extractor cannot batch
+        batch_client_for(context)  # refuse before any work when the extractor cannot batch
     # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
     # into one line here, rather than a flow failure that Prefect would log with its traceback.
     context.load_snapshot()
@@ -205,6 +218,11 @@ def _run_ingestion(
                     highlight=False,
                 )
             err.print(context.extractor_notice, highlight=False)
+            err.print(orchestration_notice(use_prefect), highlight=False)
+            if use_prefect:
+                from capgraph.prefect_env import apply_quiet_defaults
+
+                apply_quiet_defaults()
             summary = _on_worker_thread(run, context)
         finally:
             lock.release()
@@ -288,6 +306,7 @@ def ingest(
     wait_seconds: WaitSecondsOption = None,
     accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
+    prefect: PrefectOption = False,
 ) -> None:
     """Fetch, extract and store tools from a catalog and/or refs (unchanged tools are skipped)."""
     if not refs and catalog is None:
@@ -297,28 +316,32 @@ def ingest(
         settings = _settings(
             db, concurrency=concurrency, max_cost_usd=Decimal(str(max_cost)) if max_cost is not None else None
         )
+        from capgraph.prefect_env import wants_prefect
         from capgraph.targets import collect_targets
 
         targets = collect_targets(refs or [], catalog)
-        from capgraph.prefect_env import apply_quiet_defaults
-
-        apply_quiet_defaults()
-        from flows.ingest import ingest_with
+        use_prefect = wants_prefect(prefect)
 
         def run(context: Any) -> Any:
             with views.progress_bar(_stderr(), total=len(targets)) as advance:
-                return ingest_with(settings)(
-                    refs=refs or None,
-                    catalog=str(catalog) if catalog else None,
-                    force=force,
-                    batch=batch,
-                    context=context,
-                    progress=advance,
-                )
+                if use_prefect:
+                    from flows.ingest import run_ingest
+
+                    return run_ingest(
+                        context, refs=refs or [], catalog=catalog, force=force, batch=batch, progress=advance
+                    )
+                if batch:
+                    from capgraph.batch import run_batch
+
+                    return run_batch(targets, context, force=force, on_outcome=advance)
+                from capgraph.pipeline import run_pipeline
+
+                return run_pipeline(targets, context, force=force, on_outcome=advance)
 
         _run_ingestion(
             settings,
             run,
+            use_prefect=use_prefect,
             batch=batch,
             wait_seconds=_wait_seconds(wait, wait_seconds),
             accept_ungrounded=accept_ungrounded,
@@ -332,8 +355,9 @@ def reprocess(
     wait_seconds: WaitSecondsOption = None,
     accept_ungrounded: AcceptUngroundedOption = False,
     db: DbOption = None,
+    prefect: PrefectOption = False,
 ) -> None:
-    """Fetch and re-extract one stored tool now, even when nothing changed."""
+    """Fetch and re-extract one stored tool now, even when nothing changed (keeping its catalog overrides)."""
     with _clear_errors():
         settings = _settings(db)
         from capgraph.reading import read_warehouse
@@ -345,14 +369,25 @@ def reprocess(
                     subject=tool_id,
                     hint="`capgraph tools` lists the stored tools",
                 )
-        from capgraph.prefect_env import apply_quiet_defaults
+        from capgraph.prefect_env import wants_prefect
 
-        apply_quiet_defaults()
-        from flows.ingest import reprocess as reprocess_flow
+        use_prefect = wants_prefect(prefect)
+
+        def run(context: Any) -> Any:
+            if use_prefect:
+                from flows.ingest import run_reprocess
+
+                return run_reprocess(context, tool_id)
+            from capgraph.pipeline import run_pipeline
+            from capgraph.targets import catalog_entry_for
+
+            entry = catalog_entry_for(tool_id, settings.catalog)
+            return run_pipeline([(tool_id, entry)], context, force=True)
 
         _run_ingestion(
             settings,
-            lambda context: reprocess_flow(tool_id=tool_id, context=context),
+            run,
+            use_prefect=use_prefect,
             wait_seconds=_wait_seconds(wait, wait_seconds),
             accept_ungrounded=accept_ungrounded,
         )
@@ -706,15 +741,37 @@ def export(
 
 
 @app.command()
-def serve(db: DbOption = None) -> None:
-    """Serve the ingest flow on the CAPGRAPH_SCHEDULE_CRON schedule (needs a Prefect server, see README)."""
-    settings = _settings(db)
-    from capgraph.prefect_env import apply_quiet_defaults
+def serve(
+    db: DbOption = None,
+    catalog: Annotated[Path | None, typer.Option(help="The catalog scheduled runs ingest.")] = None,
+    cron: Annotated[str | None, typer.Option(help='The ingest schedule, e.g. "0 3 * * *".')] = None,
+    interval_seconds: Annotated[
+        float | None, typer.Option(min=1.0, help="Ingest every this many seconds instead of on the cron.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="The time zone of the cron, e.g. Europe/Berlin.")
+    ] = None,
+) -> None:
+    """Serve the scheduled ingest and the reprocess deployment (needs a Prefect API, see README)."""
+    with _clear_errors():
+        settings = _settings(
+            db,
+            catalog=catalog,
+            schedule_cron=cron,
+            schedule_interval_seconds=interval_seconds,
+            schedule_timezone=timezone,
+        )
+        from capgraph.prefect_env import apply_serving_defaults
 
-    apply_quiet_defaults()
-    from flows.serve import serve as serve_flow
+        apply_serving_defaults()
+        from flows.serve import PrefectUnavailable
+        from flows.serve import serve as serve_flows
 
-    serve_flow(settings)
+        try:
+            serve_flows(settings, announce=lambda line: _stderr().print(line, highlight=False))
+        except PrefectUnavailable as error:
+            _stderr().print(f"[red]error:[/red] {error.one_line()}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_NOT_SERVED) from None
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ recorded and reported in its outcome, so one tool never stops the others. Only a
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -51,6 +52,7 @@ OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
 RUN_STOPPED_NOTE = "not extracted: the run stopped first (the reason is given once, below)"
 """A skipped tool's reason when the run stopped (a rejected key, no credit): shown after the tool's ref,
 while the run's own reason is reported once, as why the run stopped."""
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -613,12 +615,23 @@ def _locked_run(
 ) -> RunSummary:
     started = time.perf_counter()
     started_at = utc_now()
+    _log.info(
+        "run %s (%s, %s): %d tools", context.ingest_id, context.trigger, context.extractor_notice, len(refs)
+    )
     context.load_snapshot()
     resumed = _resume_open_batches(context)
     outcomes: list[ToolOutcome] = []
 
     def report(outcome: ToolOutcome) -> None:
         outcomes.append(outcome)
+        # INFO, not WARNING: the run's summary lists every failure, so a console shows each one once.
+        _log.log(
+            logging.DEBUG if outcome.status == "unchanged" else logging.INFO,
+            "%s: %s%s",
+            outcome.ref,
+            outcome.status,
+            f" ({outcome.error})" if outcome.error else "",
+        )
         if on_outcome is not None:
             on_outcome(outcome)
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
+_PATHS = ("db", "analyst_db", "catalog")
 
 
 class Settings(BaseSettings):
@@ -140,7 +141,31 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="Comparison pages `capgraph site` writes per tool."
     )
     schedule_cron: str = Field(default="0 3 * * *", description="When `capgraph serve` runs ingest.")
+    schedule_interval_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Run `capgraph serve`'s ingest every this many seconds (wins over cron).",
+    )
+    schedule_timezone: str = Field(
+        default="UTC", description="The IANA time zone the cron schedule is read in, e.g. Europe/Berlin."
+    )
     catalog: Path = Field(default=Path("examples/catalog.toml"))
+
+    def portable(self) -> dict[str, Any]:
+        """Every setting, for a run in another process (a served deployment) to use as it is: JSON
+        values, paths made absolute so the run writes where this process would. Secrets are left out,
+        never stored in Prefect: the run reads them from its own environment."""
+        secrets = {
+            name
+            for name, field in type(self).model_fields.items()
+            if SecretStr in (field.annotation, *get_args(field.annotation))
+        }
+        values = self.model_dump(mode="json", exclude=secrets)
+        for name in _PATHS:
+            path = getattr(self, name)
+            if path is not None:
+                values[name] = str(path.absolute())
+        return values
 
     def analyst_path(self) -> Path:
         if self.analyst_db is not None:

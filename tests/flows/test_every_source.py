@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from capgraph.settings import Settings
-from flows.ingest import ingest_with
+from flows.ingest import ingest
 from tests.core.conftest import DESCRIPTIONS
 from tests.fakes.fixture_server import FixtureServer, Reply
 from tests.remote import payloads
@@ -55,11 +55,11 @@ def test_a_catalog_of_every_scheme_runs_end_to_end(tmp_path: Path) -> None:
         settings: Settings = make_settings(
             server.base_url, db=tmp_path / "w.duckdb", extractor="heuristic", concurrency=4
         )
-        first = ingest_with(settings)(catalog=str(catalog), settings=settings)
+        first = ingest(catalog=str(catalog), settings=settings.portable())
         assert first.ok, first.failures
         assert first.count("extracted") == 8
 
-        second = ingest_with(settings)(catalog=str(catalog), settings=settings)
+        second = ingest(catalog=str(catalog), settings=settings.portable())
         assert second.count("unchanged") == 8 and second.count("extracted") == 0
         readme = server.requests_for("/repos/harbourlabs/quayside/readme")
         assert len(readme) == 2 and readme[1].header("If-None-Match") == '"v5"'

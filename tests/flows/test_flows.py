@@ -1,5 +1,5 @@
-"""The real Prefect flows: ingest (concurrent, failures isolated), reprocess, render, the CLI through them,
-and the scheduled deployment. This module is the one that breaks when Prefect's resolution breaks."""
+"""The real Prefect flows: ingest (concurrent, failures isolated), reprocess, render, the CLI through them
+(``--prefect``). This module is the one that breaks when Prefect's resolution breaks."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 from capgraph.cli import app
 from capgraph.pipeline import IngestContext
 from capgraph.settings import Settings
-from flows.ingest import ingest_with, reprocess
+from flows.ingest import ingest, reprocess, run_ingest
 from flows.render import render, site
-from flows.serve import scheduled_deployment
 from tests.core.conftest import DESCRIPTIONS
 from warehouse import Warehouse
 
@@ -36,7 +35,7 @@ def test_ingest_flow_runs_tools_concurrently_and_isolates_failures(tmp_path: Pat
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic", concurrency=4)
     catalog = write_catalog(tmp_path)
     seen = []
-    summary = ingest_with(settings)(catalog=str(catalog), settings=settings, progress=seen.append)
+    summary = run_ingest(IngestContext.create(settings), refs=[], catalog=catalog, progress=seen.append)
 
     assert summary.count("extracted") == 3
     assert summary.count("failed") == 1
@@ -46,27 +45,29 @@ def test_ingest_flow_runs_tools_concurrently_and_isolates_failures(tmp_path: Pat
         kinds = {row.kind for row in session.list_tools()}
     assert kinds == {"Repository"}
 
-    again = ingest_with(settings)(catalog=str(catalog), settings=settings)
+    again = ingest(catalog=str(catalog), settings=settings.portable())
     assert again.count("unchanged") == 3 and again.count("extracted") == 0
 
 
 def test_reprocess_flow_forces_one_tool(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
     catalog = write_catalog(tmp_path)
-    ingest_with(settings)(catalog=str(catalog), settings=settings)
+    ingest(catalog=str(catalog), settings=settings.portable())
     with Warehouse(settings.db).reader() as session:
         tool_id = session.tool_ids()[0]
-    summary = reprocess(tool_id=tool_id, context=IngestContext.create(settings))
+    summary = reprocess(ref=tool_id, settings=settings.portable())
     assert [outcome.status for outcome in summary.outcomes] == ["extracted"]
 
 
 def test_render_flow_writes_the_page(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
     catalog = write_catalog(tmp_path)
-    ingest_with(settings)(catalog=str(catalog), settings=settings)
+    ingest(catalog=str(catalog), settings=settings.portable())
     with Warehouse(settings.analyst_path()).reader() as session:
         left, right = sorted(session.tool_ids())[:2]
-    written = render(left_id=left, right_id=right, out=str(tmp_path / "page.md"), settings=settings)
+    written = render(
+        left_id=left, right_id=right, out=str(tmp_path / "page.md"), settings=settings.portable()
+    )
     assert Path(written).read_text().startswith("# ")
     assert " vs " in Path(written).read_text().splitlines()[0]
     with Warehouse(settings.db).reader() as session:
@@ -76,8 +77,8 @@ def test_render_flow_writes_the_page(tmp_path: Path) -> None:
 
 def test_site_flow_writes_the_site(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic")
-    ingest_with(settings)(catalog=str(write_catalog(tmp_path)), settings=settings)
-    pages = site(out=str(tmp_path / "site"), settings=settings)
+    ingest(catalog=str(write_catalog(tmp_path)), settings=settings.portable())
+    pages = site(out=str(tmp_path / "site"), settings=settings.portable())
     with Warehouse(settings.db).reader() as session:
         tools = len(session.tool_ids())
     # The index, one page per tool, and the pair pages.
@@ -89,12 +90,14 @@ def test_site_flow_writes_the_site(tmp_path: Path) -> None:
 def test_cli_ingests_the_bundled_example_catalog_through_the_flow(tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
     runner = CliRunner(env={"COLUMNS": "200", "CAPGRAPH_EXTRACTOR": "heuristic"})
-    result = runner.invoke(app, ["ingest", "--catalog", str(ROOT / "examples/catalog.toml"), "--db", str(db)])
+    ingest = ["ingest", "--catalog", str(ROOT / "examples/catalog.toml"), "--db", str(db), "--prefect"]
+    result = runner.invoke(app, ingest)
     assert result.exit_code == 0, result.output
     assert "extracted" in result.stdout and "0 failed" in result.stdout
     assert "extractor: heuristic" in result.stderr
+    assert "orchestration: Prefect" in result.stderr
 
-    rerun = runner.invoke(app, ["ingest", "--catalog", str(ROOT / "examples/catalog.toml"), "--db", str(db)])
+    rerun = runner.invoke(app, ingest)
     assert rerun.exit_code == 0, rerun.output
     assert "0 extracted" in rerun.stdout
 
@@ -106,15 +109,9 @@ def test_cli_ingests_the_bundled_example_catalog_through_the_flow(tmp_path: Path
 def test_cli_exit_code_is_non_zero_when_a_tool_fails(tmp_path: Path) -> None:
     runner = CliRunner(env={"COLUMNS": "200"})
     result = runner.invoke(
-        app, ["ingest", "nosuch:tool", "installed:rich", "--db", str(tmp_path / "x.duckdb")]
+        app, ["ingest", "nosuch:tool", "installed:rich", "--db", str(tmp_path / "x.duckdb"), "--prefect"]
     )
     assert result.exit_code == 1
     assert "nosuch:tool" in result.stdout and "1 extracted" in result.stdout
-
-
-def test_scheduled_deployment_uses_the_cron_setting(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", schedule_cron="15 4 * * 1")
-    deployment = scheduled_deployment(settings)
-    assert deployment.name == "capgraph-scheduled-ingest"
-    assert [schedule.schedule.cron for schedule in deployment.schedules] == ["15 4 * * 1"]
-    assert deployment.parameters == {"catalog": str(settings.catalog)}
+    # Each failure is printed once: in the summary, not also as a Prefect log line.
+    assert result.output.count("nosuch:tool") == 1
