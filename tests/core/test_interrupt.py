@@ -1,9 +1,6 @@
 """SIGTERM and SIGINT end a real `capgraph ingest` within 2 s: the summary is printed, what finished is
 in the analyst copy, tools not started are reported skipped, and the exit code says which signal.
-
-The run's own stop (every wait ends, the summary, the analyst copy) takes well under a second; the
-process then spends 1-2 s more in Prefect's teardown of its temporary server, which capgraph does not
-control, so the process's exit is given a looser bound than the summary."""
+A manual run takes the direct path (no Prefect), so the whole process is gone within the 2 s too."""
 
 from __future__ import annotations
 
@@ -70,7 +67,7 @@ def test_a_signal_ends_the_run_within_two_seconds_keeping_what_finished(
     summary_after = lines[0][0] - sent
     assert run.returncode == code, err
     assert summary_after < 2.0, f"the summary came {summary_after:.2f} s after the signal"
-    assert exit_after < 6.0, f"the process ended {exit_after:.2f} s after the signal"
+    assert exit_after < 2.0, f"the process ended {exit_after:.2f} s after the signal"
     assert "3 tools seen: 0 extracted, 1 unchanged, 0 failed, 2 skipped" in out
     assert f"skipped {slow}: " in out and f"interrupted by {signal.Signals(number).name}" in out
     assert f"skipped {described_tools['tidewater']}" in out, (out, err)
