@@ -30,7 +30,7 @@ import tenacity
 
 from capgraph.settings import Settings
 from schemas import SourceError, TransientError
-from sources.text import human_size
+from sources.documents import human_size
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("capgraph", "schemas", "sources", "extractors", "warehouse", "render", "flows", "bench")
+PRODUCT_PACKAGES = ("cli", "capgraph", "schemas", "sources", "extractors", "warehouse", "render", "flows", "bench")
 ROOMS = {
     "prefect": "flows",
     "anthropic": "extractors",
@@ -62,7 +62,7 @@ def test_rule_checker_catches_a_violation(tmp_path: Path) -> None:
 def test_core_and_read_commands_do_not_load_prefect_or_anthropic() -> None:
     code = (
         "import sys\n"
-        "import capgraph.cli, capgraph.pipeline, capgraph.compare, capgraph.reading\n"
+        "import cli.main, capgraph.pipeline, capgraph.compare, capgraph.reading\n"
         "import render, sources.registry, extractors.registry, warehouse\n"
         "from capgraph.settings import Settings\n"
         "from extractors.registry import create\n"
