@@ -674,9 +674,13 @@ def costs(
         from warehouse import CostRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
-            cost_tables = {grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings}
+            cost_tables = {
+                grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings
+            }
         if machine:
-            machine_output.write_items(machine, [row for rows in cost_tables.values() for row in rows], CostRow)
+            machine_output.write_items(
+                machine, [row for rows in cost_tables.values() for row in rows], CostRow
+            )
             return
         tables.print_costs(_stdout(), cost_tables)
 

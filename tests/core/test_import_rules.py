@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("cli", "capgraph", "schemas", "sources", "extractors", "warehouse", "render", "flows", "bench")
+PRODUCT_PACKAGES = (
+    "cli",
+    "capgraph",
+    "schemas",
+    "sources",
+    "extractors",
+    "warehouse",
+    "render",
+    "flows",
+    "bench",
+)
 ROOMS = {
     "prefect": "flows",
     "anthropic": "extractors",
@@ -65,10 +75,28 @@ def test_core_and_read_commands_do_not_load_prefect_or_anthropic() -> None:
         "import cli.main, capgraph.pipeline, capgraph.compare, capgraph.reading\n"
         "import render, sources.registry, extractors.registry, warehouse\n"
         "from capgraph.settings import Settings\n"
+        "from capgraph.stage_options import extractor_options\n"
         "from extractors.registry import create\n"
-        "create('heuristic', Settings(_env_file=None))\n"
+        "create('heuristic', extractor_options(Settings(_env_file=None)))\n"
         "loaded = sorted(m for m in ('prefect', 'anthropic') if m in sys.modules)\n"
         "print(','.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_stages_load_without_the_core() -> None:
+    """Sources and extractors take their own options (built in capgraph.stage_options), never the settings."""
+    code = (
+        "import sys\n"
+        "import sources.registry, sources.discover, extractors.registry, extractors.anthropic\n"
+        "import warehouse, render, render.site\n"
+        "from extractors.options import AnthropicOptions, ExtractorOptions\n"
+        "from extractors.registry import create\n"
+        "create('heuristic', ExtractorOptions(anthropic=AnthropicOptions(model='m')))\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('capgraph', 'cli', 'flows'))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True

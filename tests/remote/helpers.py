@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from capgraph.settings import Settings
-from sources.http import HttpCache, HttpClient, HttpOptions, Resolver, system_resolver
+from capgraph.stage_options import http_options
+from sources.http import HttpCache, HttpClient, Resolver, system_resolver
 
 LOOPBACK_ONLY = ["127.0.0.1/32"]
 
@@ -36,7 +37,7 @@ def make_client(
     **overrides: Any,
 ) -> HttpClient:
     """A client from test settings; ``sleeps``, when given, records retry waits instead of sleeping."""
-    options = HttpOptions.from_settings(make_settings(base_url, **overrides))
+    options = http_options(make_settings(base_url, **overrides))
     if sleeps is None:
         return HttpClient(options, cache=cache, resolver=resolver)
     return HttpClient(options, cache=cache, resolver=resolver, sleep=sleeps.append)
