@@ -1,72 +1,59 @@
-"""Each heavy dependency stays in its room: prefect in flows/, anthropic in extractors/, duckdb in warehouse/,
-the HTTP client in sources/. Read commands and the core must work without Prefect."""
+"""The import contracts in pyproject.toml hold, and bite; what they cannot see (what a process loads at
+run time) is checked here: read commands and the core load neither Prefect nor the Claude SDK, and the
+stages load without the core."""
 
 from __future__ import annotations
 
-import ast
+import os
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = (
-    "cli",
-    "capgraph",
-    "schemas",
-    "sources",
-    "extractors",
-    "warehouse",
-    "render",
-    "flows",
-    "bench",
-)
-ROOMS = {
-    "prefect": "flows",
-    "anthropic": "extractors",
-    "duckdb": "warehouse",
-    "httpx": "sources",
-    "requests": "sources",
-    "urllib3": "sources",
-}
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+def _config() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
 
 
-def _product_files() -> list[Path]:
-    return [path for package in PRODUCT_PACKAGES for path in sorted((ROOT / package).rglob("*.py"))]
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
 
 
-def test_product_files_are_found() -> None:
-    files = _product_files()
-    assert any(path.parent.name == "flows" for path in files)
-    assert any(path.parent.name == "warehouse" for path in files)
+def test_the_import_contracts_hold() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("module,room", sorted(ROOMS.items()))
-def test_dependency_is_imported_only_in_its_room(module: str, room: str) -> None:
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in _product_files()
-        if module in _imported_modules(path) and path.relative_to(ROOT).parts[0] != room
-    ]
-    assert offenders == [], f"{module} may only be imported under {room}/, found in: {offenders}"
+def test_the_contracts_cover_every_package() -> None:
+    packages = {pattern.rstrip("*") for pattern in _config()["setuptools"]["packages"]["find"]["include"]}
+    assert set(_config()["importlinter"]["root_packages"]) == packages | {"bench"}
 
 
-def test_rule_checker_catches_a_violation(tmp_path: Path) -> None:
-    sample = tmp_path / "sample.py"
-    sample.write_text("import duckdb\nfrom prefect.flows import flow\nfrom . import sibling\n")
-    assert _imported_modules(sample) == {"duckdb", "prefect"}
+def test_the_contracts_catch_a_stage_importing_the_core_and_a_library_out_of_its_room(tmp_path: Path) -> None:
+    for package in _config()["importlinter"]["root_packages"]:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (tmp_path / "sources" / "base.py").open("a", encoding="utf-8") as stage:
+        stage.write("\nfrom capgraph.settings import Settings  # noqa: E402\n")
+    with (tmp_path / "render" / "page.py").open("a", encoding="utf-8") as stage:
+        stage.write("\nimport duckdb  # noqa: E402\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "Layers: entry -> flows -> core -> stages -> schemas BROKEN" in result.stdout
+    assert "sources.base -> capgraph.settings" in result.stdout
+    assert "duckdb only in warehouse/ BROKEN" in result.stdout
+    assert "render.page -> duckdb" in result.stdout
 
 
 def test_core_and_read_commands_do_not_load_prefect_or_anthropic() -> None:
