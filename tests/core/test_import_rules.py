@@ -89,3 +89,27 @@ def test_stages_load_without_the_core() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_core_loads_without_the_entry_layer_or_prefect() -> None:
+    """Every module of capgraph/ and flows/environment import without typer, Prefect or cli/ (rich is
+    loaded by a third-party parser the sources use, so only the static contract covers it)."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import capgraph\n"
+        "for module in pkgutil.walk_packages(capgraph.__path__, 'capgraph.'):\n"
+        "    importlib.import_module(module.name)\n"
+        "import flows.environment\n"
+        "print(','.join(sorted(m for m in ('typer', 'prefect', 'cli') if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_python_dash_m_cli_is_the_capgraph_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.startswith("capgraph ")
