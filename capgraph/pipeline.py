@@ -286,14 +286,6 @@ def check_all(
         )
 
 
-def process_ref(
-    ref: str, context: IngestContext, *, entry: CatalogEntry | None = None, force: bool = False
-) -> ToolOutcome:
-    """Fetch, extract and store one tool. Never raises: every problem becomes a failed outcome."""
-    checked = check_ref(ref, context, entry=entry, force=force)
-    return checked if isinstance(checked, ToolOutcome) else extract_pending(checked, context)
-
-
 def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
     extractor = context.extractor
     return ExtractionKey(

@@ -78,26 +78,6 @@ class HttpCache(Protocol):
     def put(self, url: str, response: CachedResponse) -> None: ...
 
 
-class MemoryHttpCache:
-    """An ``HttpCache`` in a dict, safe to share between threads; for tests and one-shot runs."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, CachedResponse] = {}
-        self._lock = threading.Lock()
-
-    def get(self, url: str) -> CachedResponse | None:
-        with self._lock:
-            return self._entries.get(url)
-
-    def put(self, url: str, response: CachedResponse) -> None:
-        with self._lock:
-            self._entries[url] = response
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-
 @dataclass(frozen=True)
 class HttpResponse:
     """A fetched body. ``from_cache`` is True when the server answered 304 and the cached body was used."""

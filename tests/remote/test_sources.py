@@ -355,7 +355,7 @@ def test_registry_knows_every_remote_scheme(server: FixtureServer):
 
 
 def test_registry_revalidates_through_the_cache_and_the_document_is_unchanged(server: FixtureServer):
-    from sources.http import MemoryHttpCache
+    from tests.remote.helpers import MemoryHttpCache
 
     server.route(f"/api/models/{payloads.HF_MODEL_ID}", Reply(body=payloads.HF_MODEL_INFO, etag='"info-1"'))
     server.route(
