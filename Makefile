@@ -1,5 +1,6 @@
 # Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison and the site)
-# and `make test` (set up with test extras and Debian's chromium for the browser test, lint, run the suite).
+# and `make test` (set up with test extras and Debian's chromium for the browser test, lint, check the import
+# contracts in pyproject.toml, run the suite).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -36,6 +37,7 @@ browser:
 
 test: setup browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 clean:

@@ -20,6 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from capgraph.settings import Settings
+from capgraph.stage_options import source_options
 from sources.registry import SourceRegistry
 from tests.fakes.fixture_server import FixtureServer
 
@@ -99,7 +100,7 @@ def main() -> None:
             openrouter_base_url=f"{server.base_url}/api/v1",
             http_allowed_networks=["127.0.0.1/32"],
         )
-        registry = SourceRegistry.from_settings(settings)
+        registry = SourceRegistry.from_options(source_options(settings))
         outcomes: Counter[str] = Counter()
 
         def fetch(ref: str) -> None:

@@ -116,7 +116,7 @@ def bench_core(folder: Path, refs: list[tuple[str, None]]) -> Path:
 
 
 def bench_flow(folder: Path, catalog: Path, count: int) -> None:
-    from capgraph.prefect_env import apply_quiet_defaults
+    from flows.environment import apply_quiet_defaults
 
     apply_quiet_defaults()
     from flows.ingest import ingest
@@ -130,7 +130,7 @@ def bench_flow(folder: Path, catalog: Path, count: int) -> None:
 
 
 def bench_compare(db: Path, refs: list[tuple[str, None]]) -> None:
-    command = [sys.executable, "-m", "capgraph.cli", "compare", refs[0][0], refs[1][0], "--db", str(db)]
+    command = [sys.executable, "-m", "cli", "compare", refs[0][0], refs[1][0], "--db", str(db)]
     timings = []
     for _ in range(3):
         started = time.perf_counter()

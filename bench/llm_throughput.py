@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from capgraph.pipeline import IngestContext, run_pipeline
 from capgraph.settings import Settings
+from capgraph.stage_options import anthropic_options
 from extractors.anthropic import AnthropicExtractor
 from schemas import SourceDocument
 from tests.fakes.anthropic_server import FakeAnthropic
@@ -67,7 +68,7 @@ def main() -> int:
             anthropic_input_tokens_per_minute=1_000_000_000,
             anthropic_timeout_seconds=30.0,
         )
-        extractor = AnthropicExtractor.from_settings(settings)
+        extractor = AnthropicExtractor.from_options(anthropic_options(settings))
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             results = list(pool.map(extractor.extract, documents))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from capgraph.settings import Settings
+from capgraph.stage_options import source_options
 from schemas import CapgraphError
 
 DEFAULT_TOP = 20
@@ -26,12 +27,13 @@ def discover_refs(
         )
     if source == "github" and not topic:
         raise CapgraphError("needs a topic", subject="discover github", hint="e.g. --topic vector-database")
-    client = HttpClient.from_settings(settings)
+    options = source_options(settings)
+    client = HttpClient(options.http)
     try:
         if source == "hf":
-            return discover_hf(client, settings, kind, top or DEFAULT_TOP)  # type: ignore[arg-type]
+            return discover_hf(client, options, kind, top or DEFAULT_TOP)  # type: ignore[arg-type]
         if source == "github":
-            return discover_github(client, settings, topic or "", top or DEFAULT_TOP)
-        return discover_openrouter(client, settings, top)
+            return discover_github(client, options, topic or "", top or DEFAULT_TOP)
+        return discover_openrouter(client, options, top)
     finally:
         client.close()

@@ -26,6 +26,7 @@ from capgraph.ledger import RunLedger, ToolCallHooks
 from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
 from capgraph.run_lock import RunLock
 from capgraph.settings import Settings
+from capgraph.stage_options import extractor_options, source_options
 from capgraph.unstored_calls import book_calls_kept_aside, keep_calls_aside
 from extractors.base import Extractor
 from extractors.grounding import ground
@@ -159,7 +160,7 @@ class IngestContext:
         chosen, notice = (
             (extractor, f"extractor: {extractor.name}")
             if extractor
-            else resolve(settings, sleep=interrupt.sleep)
+            else resolve(extractor_options(settings), sleep=interrupt.sleep)
         )
         warehouse = Warehouse(
             settings.db,
@@ -169,8 +170,8 @@ class IngestContext:
         return cls(
             settings=settings,
             warehouse=warehouse,
-            sources=SourceRegistry.from_settings(
-                settings, cache=WarehouseHttpCache(warehouse), sleep=interrupt.sleep
+            sources=SourceRegistry.from_options(
+                source_options(settings), cache=WarehouseHttpCache(warehouse), sleep=interrupt.sleep
             ),
             extractor=chosen,
             extractor_notice=notice,
@@ -283,14 +284,6 @@ def check_all(
         return list(
             pool.map(lambda target: check_ref(target[0], context, entry=target[1], force=force), targets)
         )
-
-
-def process_ref(
-    ref: str, context: IngestContext, *, entry: CatalogEntry | None = None, force: bool = False
-) -> ToolOutcome:
-    """Fetch, extract and store one tool. Never raises: every problem becomes a failed outcome."""
-    checked = check_ref(ref, context, entry=entry, force=force)
-    return checked if isinstance(checked, ToolOutcome) else extract_pending(checked, context)
 
 
 def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:

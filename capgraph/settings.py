@@ -171,6 +171,3 @@ class Settings(BaseSettings):
         if self.analyst_db is not None:
             return self.analyst_db
         return self.db.with_name(f"{self.db.stem}.analyst{self.db.suffix or '.duckdb'}")
-
-    def has_anthropic_key(self) -> bool:
-        return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())

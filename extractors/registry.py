@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from capgraph.settings import Settings
 from extractors.base import Extractor
+from extractors.options import ExtractorOptions
 from schemas import CapgraphError
 
 Sleep = Callable[[float], None]
-ExtractorFactory = Callable[[Settings, Sleep], Extractor]
-"""Builds an extractor from the settings; ``Sleep`` is how it waits (retries, rate limits), so a
+ExtractorFactory = Callable[[ExtractorOptions, Sleep], Extractor]
+"""Builds an extractor from its options; ``Sleep`` is how it waits (retries, rate limits), so a
 run's interrupt can cut those waits short."""
 
 _FACTORIES: dict[str, ExtractorFactory] = {}
@@ -32,7 +32,7 @@ def available() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def create(name: str, settings: Settings, *, sleep: Sleep = time.sleep) -> Extractor:
+def create(name: str, options: ExtractorOptions, *, sleep: Sleep = time.sleep) -> Extractor:
     try:
         factory = _FACTORIES[name]
     except KeyError:
@@ -41,30 +41,30 @@ def create(name: str, settings: Settings, *, sleep: Sleep = time.sleep) -> Extra
             subject="CAPGRAPH_EXTRACTOR",
             hint=f"choose one of: auto, {', '.join(available())}",
         ) from None
-    return factory(settings, sleep)
+    return factory(options, sleep)
 
 
-def resolve(settings: Settings, *, sleep: Sleep = time.sleep) -> tuple[Extractor, str]:
-    """The extractor the settings ask for, and a one-line notice saying which was used and why."""
-    if settings.extractor != "auto":
-        chosen = create(settings.extractor, settings, sleep=sleep)
-        return chosen, f"extractor: {settings.extractor} (CAPGRAPH_EXTRACTOR)"
-    if settings.has_anthropic_key() and "anthropic" in _FACTORIES:
-        chosen = create("anthropic", settings, sleep=sleep)
+def resolve(options: ExtractorOptions, *, sleep: Sleep = time.sleep) -> tuple[Extractor, str]:
+    """The extractor the options ask for, and a one-line notice saying which was used and why."""
+    if options.choice != "auto":
+        chosen = create(options.choice, options, sleep=sleep)
+        return chosen, f"extractor: {options.choice} (CAPGRAPH_EXTRACTOR)"
+    if options.anthropic.has_key() and "anthropic" in _FACTORIES:
+        chosen = create("anthropic", options, sleep=sleep)
         return chosen, "extractor: anthropic (auto: an API key is configured)"
-    chosen = create("heuristic", settings, sleep=sleep)
+    chosen = create("heuristic", options, sleep=sleep)
     return chosen, "extractor: heuristic (auto: no Anthropic API key configured)"
 
 
 @register("heuristic")
-def _heuristic(settings: Settings, sleep: Sleep) -> Extractor:
+def _heuristic(options: ExtractorOptions, sleep: Sleep) -> Extractor:
     from extractors.heuristic import HeuristicExtractor
 
     return HeuristicExtractor()
 
 
 @register("anthropic")
-def _anthropic(settings: Settings, sleep: Sleep) -> Extractor:
+def _anthropic(options: ExtractorOptions, sleep: Sleep) -> Extractor:
     from extractors.anthropic import AnthropicExtractor
 
-    return AnthropicExtractor.from_settings(settings, sleep=sleep)
+    return AnthropicExtractor.from_options(options.anthropic, sleep=sleep)

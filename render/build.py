@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from render.formatting import one_line, shorten, web_link_target
 from render.matches import PairMatch, SharedPair, check_match, percent
 from render.page import (
     MISSING,
@@ -15,7 +16,6 @@ from render.page import (
     ToolSection,
 )
 from render.scores import NO_SCORES, ScoreBoard, ToolScores
-from render.text import one_line, shorten, web_link_target
 from render.verdict import OverlapFacts, VerdictFacts, write_verdict
 from schemas import NOT_STATED, Capability, TerminalError, ToolProfile
 

@@ -10,10 +10,10 @@ import re
 from urllib.parse import quote
 
 from render.build import DEFAULT_MAX_CAPABILITIES, build_comparison
+from render.formatting import one_line
 from render.matches import PairMatch
 from render.page import UNVERIFIED_MARK, CapabilityView, Comparison, Homepage, OverlapView, ToolSection
 from render.scores import ScoreBoard
-from render.text import one_line
 from schemas import ToolProfile
 
 # Characters with inline meaning anywhere on a line: emphasis, code, links, raw HTML, entities,

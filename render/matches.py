@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from render.text import one_line
+from render.formatting import one_line
 from schemas import TerminalError, ToolProfile
 
 Similarity = Annotated[float, Field(ge=0, le=1)]

@@ -16,8 +16,7 @@ from typing import ClassVar
 
 from schemas import FetchResult, SourceError, Tool
 from sources.base import Source, split_ref
-from sources.refs import tool_id_for_path
-from sources.text import (
+from sources.documents import (
     HTML,
     MARKDOWN,
     NAME_CHARS,
@@ -34,6 +33,7 @@ from sources.text import (
     normalise_newlines,
     outline,
 )
+from sources.refs import tool_id_for_path
 
 MEDIA_TYPES_BY_SUFFIX = {
     ".md": MARKDOWN,

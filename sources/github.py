@@ -16,9 +16,7 @@ from pydantic import SecretStr
 
 from schemas import FetchResult, Signal, SourceError, Tool
 from sources.base import Source, split_ref
-from sources.http import HttpClient, HttpNotFound
-from sources.installed import is_open_expression
-from sources.text import (
+from sources.documents import (
     NAME_CHARS,
     PLAIN,
     SUMMARY_CHARS,
@@ -27,6 +25,8 @@ from sources.text import (
     outline,
     sniff_media_type,
 )
+from sources.http import HttpClient, HttpNotFound
+from sources.installed import is_open_expression
 
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _API_VERSION = "2022-11-28"

@@ -16,9 +16,9 @@ import yaml
 
 from schemas import FetchResult, Signal, SourceError, Tool, ToolKind
 from sources.base import Source, split_ref
+from sources.documents import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 from sources.http import HttpClient, HttpNotFound
 from sources.installed import is_open_expression
-from sources.text import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 
 HubKind = Literal["model", "dataset"]
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")

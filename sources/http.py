@@ -28,9 +28,8 @@ from typing import Any, Protocol
 import httpx
 import tenacity
 
-from capgraph.settings import Settings
 from schemas import SourceError, TransientError
-from sources.text import human_size
+from sources.documents import human_size
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -79,26 +78,6 @@ class HttpCache(Protocol):
     def put(self, url: str, response: CachedResponse) -> None: ...
 
 
-class MemoryHttpCache:
-    """An ``HttpCache`` in a dict, safe to share between threads; for tests and one-shot runs."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, CachedResponse] = {}
-        self._lock = threading.Lock()
-
-    def get(self, url: str) -> CachedResponse | None:
-        with self._lock:
-            return self._entries.get(url)
-
-    def put(self, url: str, response: CachedResponse) -> None:
-        with self._lock:
-            self._entries[url] = response
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-
 @dataclass(frozen=True)
 class HttpResponse:
     """A fetched body. ``from_cache`` is True when the server answered 304 and the cached body was used."""
@@ -120,7 +99,7 @@ class HttpNotFound(SourceError):
 
 @dataclass(frozen=True)
 class HttpOptions:
-    """Everything the client's behaviour depends on; ``from_settings`` maps the ``CAPGRAPH_*`` settings."""
+    """Everything the client's behaviour depends on; the core builds it from the ``CAPGRAPH_*`` settings."""
 
     connect_timeout_seconds: float = 10.0
     read_timeout_seconds: float = 30.0
@@ -134,22 +113,6 @@ class HttpOptions:
     allow_private_addresses: bool = False
     allowed_networks: tuple[IpNetwork, ...] = ()
     user_agent: str = field(default_factory=capgraph_user_agent)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> HttpOptions:
-        return cls(
-            connect_timeout_seconds=settings.http_connect_timeout_seconds,
-            read_timeout_seconds=settings.http_read_timeout_seconds,
-            max_body_bytes=settings.max_document_bytes,
-            max_redirects=settings.http_max_redirects,
-            max_attempts=settings.http_max_attempts,
-            backoff_base_seconds=settings.http_backoff_base_seconds,
-            backoff_max_seconds=settings.http_backoff_max_seconds,
-            max_retry_after_seconds=settings.http_max_retry_after_seconds,
-            per_host_limit=settings.http_per_host_limit,
-            allow_private_addresses=settings.allow_private_addresses,
-            allowed_networks=tuple(settings.http_allowed_networks),
-        )
 
 
 def address_refusal(address: IpAddress, options: HttpOptions) -> str | None:
@@ -287,16 +250,6 @@ class HttpClient:
         )
         self._host_limits: dict[str, threading.BoundedSemaphore] = {}
         self._host_limits_lock = threading.Lock()
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        *,
-        cache: HttpCache | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> HttpClient:
-        return cls(HttpOptions.from_settings(settings), cache=cache, sleep=sleep)
 
     def close(self) -> None:
         self._transport.close()

@@ -23,8 +23,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from schemas import FetchResult, Pricing, Signal, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.documents import MARKDOWN, PLAIN, RST, build_document, condense, outline, sniff_media_type
 from sources.refs import canonical_distribution_name
-from sources.text import MARKDOWN, PLAIN, RST, build_document, condense, outline, sniff_media_type
 
 _LEADING_NAME = re.compile(r"\s*[A-Z0-9][A-Z0-9._-]*", re.IGNORECASE)
 VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 from schemas import FetchResult, Price, Pricing, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.documents import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 from sources.http import HttpClient, HttpNotFound, iter_json_items
-from sources.text import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 
 _MODEL_ID = re.compile(r"^[\w.-]+/[\w.:-]+$")
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from schemas import FetchResult, Signal, SourceError, Tool
 from sources.base import Source, split_ref
+from sources.documents import NAME_CHARS, PLAIN, SUMMARY_CHARS, build_document, condense, outline
 from sources.http import HttpClient, HttpNotFound
 from sources.installed import (
     VALID_NAME,
@@ -23,7 +24,6 @@ from sources.installed import (
     homepage_of,
     license_and_pricing,
 )
-from sources.text import NAME_CHARS, PLAIN, SUMMARY_CHARS, build_document, condense, outline
 
 _UNSET = {"", "UNKNOWN", "NONE"}
 

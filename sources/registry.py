@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from capgraph.settings import Settings
 from schemas import FetchResult, UnknownRefError
 from sources.base import Source, split_ref
 from sources.file import FileSource
@@ -14,6 +13,7 @@ from sources.hf import HuggingFaceSource
 from sources.http import HttpCache, HttpClient
 from sources.installed import InstalledSource
 from sources.openrouter import OpenRouterSource
+from sources.options import SourceOptions
 from sources.pypi import PyPISource
 from sources.web import WebSource
 
@@ -24,28 +24,28 @@ class SourceRegistry:
         self._http_client = http_client
 
     @classmethod
-    def from_settings(
+    def from_options(
         cls,
-        settings: Settings,
+        options: SourceOptions,
         cache: HttpCache | None = None,
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> SourceRegistry:
         """Every source, the remote ones sharing one HTTP client (so per-host limits hold across them),
         ``cache`` for conditional requests and ``sleep`` for retry waits (a run's interruptible one)."""
-        client = HttpClient.from_settings(settings, cache=cache, sleep=sleep)
+        client = HttpClient(options.http, cache=cache, sleep=sleep)
         return cls(
             [
                 InstalledSource(),
-                FileSource(max_bytes=settings.max_document_bytes),
-                HuggingFaceSource(client, base_url=settings.hf_base_url, kind="model"),
-                HuggingFaceSource(client, base_url=settings.hf_base_url, kind="dataset"),
-                GitHubSource(client, api_url=settings.github_api_url, token=settings.github_token),
-                PyPISource(client, base_url=settings.pypi_base_url),
+                FileSource(max_bytes=options.max_document_bytes),
+                HuggingFaceSource(client, base_url=options.hf_base_url, kind="model"),
+                HuggingFaceSource(client, base_url=options.hf_base_url, kind="dataset"),
+                GitHubSource(client, api_url=options.github_api_url, token=options.github_token),
+                PyPISource(client, base_url=options.pypi_base_url),
                 OpenRouterSource(
                     client,
-                    base_url=settings.openrouter_base_url,
-                    listing_ttl_seconds=settings.openrouter_listing_ttl_seconds,
+                    base_url=options.openrouter_base_url,
+                    listing_ttl_seconds=options.openrouter_listing_ttl_seconds,
                 ),
                 WebSource(client),
             ],

@@ -1,6 +1,6 @@
 """The ``url:https://...`` source: any web page, reduced to its main text.
 
-HTML goes through trafilatura (``sources.text.html_main_text``) so navigation, scripts and banners
+HTML goes through trafilatura (``sources.documents.html_main_text``) so navigation, scripts and banners
 are left behind; the page title and a short list of the links in its content are kept as document
 metadata. Markdown, reStructuredText and plain-text URLs are taken as they are. Anything else (a
 PDF, an image, JSON) is refused with its content type named.
@@ -17,8 +17,7 @@ import lxml.html
 
 from schemas import FetchResult, SourceError, Tool, ToolKind
 from sources.base import Source, split_ref
-from sources.http import HttpClient, HttpNotFound
-from sources.text import (
+from sources.documents import (
     HTML,
     MARKDOWN,
     NAME_CHARS,
@@ -34,6 +33,7 @@ from sources.text import (
     outline,
     sniff_media_type,
 )
+from sources.http import HttpClient, HttpNotFound
 
 MAX_LINKS = 20
 _MAX_TOOL_ID_CHARS = 500  # Tool.id's limit

@@ -24,7 +24,6 @@ from typing import Any, Literal
 import anthropic
 from anthropic.types.messages import MessageBatch
 
-from capgraph.settings import Settings
 from extractors.anthropic.calls import CallScope
 from extractors.anthropic.extractor import AnthropicExtractor, answer_text
 from extractors.anthropic.merge import merge_capability_sets
@@ -159,12 +158,6 @@ class BatchClient:
         # Polls wait like the extractor's retries do (in a run: through its interrupt) unless told otherwise.
         self._sleep = sleep or extractor.caller.sleep
         self._clock = clock
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, strict_response_validation: bool = False) -> BatchClient:
-        return cls(
-            AnthropicExtractor.from_settings(settings, strict_response_validation=strict_response_validation)
-        )
 
     def submit(self, items: Items, *, hooks: HooksChoice = None) -> str:
         """Create one batch for ``items``; returns its id for the pipeline to store.

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from anthropic.types import Message
 
-from capgraph.settings import Settings
 from extractors.anthropic.calls import ApiCaller, CallScope, Purpose
 from extractors.anthropic.chunking import split_into_parts
 from extractors.anthropic.client import build_caller, build_client
@@ -31,6 +30,7 @@ from extractors.anthropic.prompting import (
 )
 from extractors.base import CallHooks, Extractor
 from extractors.grounding import ground, ungrounded_quotes
+from extractors.options import AnthropicOptions
 from schemas import CapabilitySet, ExtractionError, SourceDocument, Tool
 
 MAX_REPAIRS = 2
@@ -70,24 +70,26 @@ class AnthropicExtractor(Extractor):
 
     name: ClassVar[str] = "anthropic"
 
-    def __init__(self, caller: ApiCaller, settings: Settings, *, book: PromptBook | None = None) -> None:
+    def __init__(
+        self, caller: ApiCaller, options: AnthropicOptions, *, book: PromptBook | None = None
+    ) -> None:
         self.caller = caller
         self.book = book or load_prompt_book()
-        self._model = settings.anthropic_model
-        self._max_tokens = settings.anthropic_max_output_tokens
-        self._budget = settings.anthropic_input_token_budget
-        self._chars_per_token = settings.anthropic_chars_per_token
+        self._model = options.model
+        self._max_tokens = options.max_output_tokens
+        self._budget = options.input_token_budget
+        self._chars_per_token = options.chars_per_token
 
     @classmethod
-    def from_settings(
+    def from_options(
         cls,
-        settings: Settings,
+        options: AnthropicOptions,
         *,
         strict_response_validation: bool = False,
         sleep: Callable[[float], None] = time.sleep,
     ) -> AnthropicExtractor:
-        client = build_client(settings, strict_response_validation=strict_response_validation)
-        return cls(build_caller(client, settings, sleep=sleep), settings)
+        client = build_client(options, strict_response_validation=strict_response_validation)
+        return cls(build_caller(client, options, sleep=sleep), options)
 
     @property
     def model(self) -> str:

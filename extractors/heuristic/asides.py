@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.heuristic.text import split_sentences
+from extractors.heuristic.sentences import split_sentences
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from extractors.heuristic.alignment import SourceIndex
 from extractors.heuristic.blocks import Block, InlineText, Region
 from extractors.heuristic.naming import lead_is_separated
 from extractors.heuristic.sections import NoiseTracker
-from extractors.heuristic.text import collapse
+from extractors.heuristic.sentences import collapse
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 _FRONT_MATTER_MAX_CHARS = 20_000

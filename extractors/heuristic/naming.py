@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.heuristic.blocks import InlineText
-from extractors.heuristic.text import collapse, tidy_name
+from extractors.heuristic.sentences import collapse, tidy_name
 
 _LEAD_ENDINGS = (":", ".", "—", "–", "-")
 _SEPARATOR_START = re.compile(r"^\s*(?:[:.–—]|-(?=\s))\s*")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.heuristic.blocks import Block, InlineText
-from extractors.heuristic.text import collapse
+from extractors.heuristic.sentences import collapse
 
 _UNDERLINE = re.compile(r"^[ \t]*([=\-~^*#+`:.'\"_])\1{2,}[ \t]*$")
 _HASH_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(\S.*?)[ \t#]*$")

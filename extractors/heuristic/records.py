@@ -11,7 +11,7 @@ from extractors.heuristic.alignment import SourceIndex
 from extractors.heuristic.blocks import Region
 from extractors.heuristic.claims import comparison_claims, unique_claims
 from extractors.heuristic.selection import Unit
-from extractors.heuristic.text import (
+from extractors.heuristic.sentences import (
     TITLE_LIMIT,
     condense_description,
     condense_title,

@@ -22,7 +22,7 @@ from extractors.heuristic.blocks import Block, BlockKind, InlineText, Region
 from extractors.heuristic.naming import lead_is_separated
 from extractors.heuristic.rst_prune import prune
 from extractors.heuristic.sections import NoiseTracker
-from extractors.heuristic.text import collapse
+from extractors.heuristic.sentences import collapse
 
 # How far past a block's reported line (then past the previous block's end) its text is looked
 # for, beyond twice its own length: most blocks are found in the first, narrow window.

@@ -19,7 +19,7 @@ from extractors.heuristic.asides import announces_plans, is_list_filler, is_prom
 from extractors.heuristic.blocks import Block, Region
 from extractors.heuristic.naming import is_bookkeeping, split_name
 from extractors.heuristic.sections import Section, is_intro_title
-from extractors.heuristic.text import collapse, condense_description, split_sentences
+from extractors.heuristic.sentences import collapse, condense_description, split_sentences
 
 MIN_ITEM_CHARS = 15
 MIN_SECTION_TEXT_CHARS = 30

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from render.build import build_comparison
+from render.formatting import one_line
 from render.matches import PairMatch, check_match
 from render.site.models import SiteAlternative, SiteTool
+from render.site.page_data import AlternativeRow, Link, alternative_row, index_row, tool_page
 from render.site.pages import (
     comparison_html,
     generated_label,
@@ -33,8 +35,6 @@ from render.site.paths import (
     tool_slug,
 )
 from render.site.search_index import search_index_script
-from render.site.views import AlternativeRow, Link, alternative_row, index_row, tool_page
-from render.text import one_line
 from schemas import TerminalError
 
 DEFAULT_PAIRS_PER_TOOL = 3

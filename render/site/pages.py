@@ -13,8 +13,8 @@ from importlib import resources
 
 from render.html_page import template_environment
 from render.page import UNVERIFIED_MARK, Comparison
+from render.site.page_data import GROUNDED_MARK, IndexRow, Link, ToolPage
 from render.site.paths import INDEX_PAGE, relative_link
-from render.site.views import GROUNDED_MARK, IndexRow, Link, ToolPage
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:"
 

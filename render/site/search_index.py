@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import TypedDict
 
+from render.formatting import one_line
 from render.site.models import SiteTool
 from render.site.paths import tool_page_path
-from render.text import one_line
 
 GLOBAL_NAME = "capgraphSearchIndex"
 

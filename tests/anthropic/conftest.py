@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from extractors.anthropic import AnthropicExtractor
-from tests.anthropic.helpers import make_settings
+from tests.anthropic.helpers import make_options
 from tests.fakes.anthropic_server import FakeAnthropic
 
 
@@ -29,8 +29,8 @@ def make_extractor(fake: FakeAnthropic, sleeps: list[float]) -> Iterator[Callabl
     built: list[AnthropicExtractor] = []
 
     def build(**overrides: Any) -> AnthropicExtractor:
-        extractor = AnthropicExtractor.from_settings(
-            make_settings(fake.base_url, **overrides),
+        extractor = AnthropicExtractor.from_options(
+            make_options(fake.base_url, **overrides),
             strict_response_validation=True,
             sleep=sleeps.append,
         )

@@ -6,7 +6,9 @@ import threading
 from typing import Any
 
 from capgraph.settings import Settings
+from capgraph.stage_options import anthropic_options, extractor_options
 from extractors.base import CallHooks
+from extractors.options import AnthropicOptions, ExtractorOptions
 from schemas import ApiCall, BudgetExceeded, SourceDocument, Tool
 
 TIDEPOOL_README = """# Tidepool
@@ -41,6 +43,15 @@ def make_settings(base_url: str, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
+
+
+def make_options(base_url: str, **overrides: Any) -> AnthropicOptions:
+    """The Claude extractor's options as the core builds them from ``make_settings``."""
+    return anthropic_options(make_settings(base_url, **overrides))
+
+
+def make_extractor_options(base_url: str, **overrides: Any) -> ExtractorOptions:
+    return extractor_options(make_settings(base_url, **overrides))
 
 
 def make_document(text: str = TIDEPOOL_README, tool_id: str = "pypi:tidepool") -> SourceDocument:

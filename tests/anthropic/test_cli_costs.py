@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext, run_serially
+from cli.main import app
 from tests.anthropic.helpers import make_settings
 from tests.fakes.anthropic_server import FakeAnthropic, Reply, message_body
 from warehouse import Warehouse

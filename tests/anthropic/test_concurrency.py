@@ -9,7 +9,7 @@ import pytest
 from extractors import registry
 from extractors.anthropic import AnthropicExtractor
 from schemas import FatalRunError
-from tests.anthropic.helpers import RecordingHooks, make_document, make_settings
+from tests.anthropic.helpers import RecordingHooks, make_document, make_extractor_options
 from tests.fakes.anthropic_server import FakeAnthropic
 
 
@@ -40,8 +40,7 @@ def test_sixteen_workers_share_one_extractor(fake: FakeAnthropic, extractor: Ant
 
 
 def test_the_registry_builds_the_anthropic_extractor(fake: FakeAnthropic) -> None:
-    settings = make_settings(fake.base_url, extractor="auto")
-    built, notice = registry.resolve(settings)
+    built, notice = registry.resolve(make_extractor_options(fake.base_url, extractor="auto"))
     assert isinstance(built, AnthropicExtractor)
     assert built.name == "anthropic" and built.model == "claude-haiku-5-5"
     assert "anthropic" in notice
@@ -50,4 +49,4 @@ def test_the_registry_builds_the_anthropic_extractor(fake: FakeAnthropic) -> Non
 
 def test_the_registry_refuses_to_build_it_without_a_key(fake: FakeAnthropic) -> None:
     with pytest.raises(FatalRunError, match="no Anthropic API key"):
-        registry.create("anthropic", make_settings(fake.base_url, anthropic_api_key=None))
+        registry.create("anthropic", make_extractor_options(fake.base_url, anthropic_api_key=None))

@@ -22,7 +22,7 @@ from schemas import (
     RunInterrupted,
     TransientError,
 )
-from tests.anthropic.helpers import TIDEPOOL, RecordingHooks, make_document, make_settings
+from tests.anthropic.helpers import TIDEPOOL, RecordingHooks, make_document, make_options
 from tests.fakes.anthropic_server import FakeAnthropic, Reply, error_reply
 
 
@@ -161,10 +161,9 @@ def test_a_billing_problem_stops_the_run(fake: FakeAnthropic, extractor: Anthrop
 
 
 def test_no_key_at_all_is_fatal_before_any_request(fake: FakeAnthropic) -> None:
-    from tests.anthropic.helpers import make_settings
 
     with pytest.raises(FatalRunError, match="no Anthropic API key"):
-        AnthropicExtractor.from_settings(make_settings(fake.base_url, anthropic_api_key=None))
+        AnthropicExtractor.from_options(make_options(fake.base_url, anthropic_api_key=None))
     assert fake.requests == []
 
 
@@ -275,10 +274,10 @@ def _interrupted_within(
 
 def test_an_interrupt_ends_a_rate_limit_wait_at_once(fake: FakeAnthropic) -> None:
     interrupt = Interrupt()
-    settings = make_settings(fake.base_url, anthropic_requests_per_minute=1)
+    options = make_options(fake.base_url, anthropic_requests_per_minute=1)
 
     def two_extractions(sleep: Callable[[float], None]) -> None:
-        extractor = AnthropicExtractor.from_settings(settings, sleep=sleep)
+        extractor = AnthropicExtractor.from_options(options, sleep=sleep)
         extractor.extract(make_document(), tool=TIDEPOOL)
         extractor.extract(make_document(), tool=TIDEPOOL)  # the second waits ~60 s for the limiter
 
@@ -289,11 +288,11 @@ def test_an_interrupt_ends_a_rate_limit_wait_at_once(fake: FakeAnthropic) -> Non
 
 def test_an_interrupt_ends_a_retry_wait_and_is_not_retried_or_translated(fake: FakeAnthropic) -> None:
     interrupt = Interrupt()
-    settings = make_settings(fake.base_url, anthropic_max_retries=6)
+    options = make_options(fake.base_url, anthropic_max_retries=6)
     fake.queue("messages", error_reply(429, "rate_limit_error", "slow down", headers={"retry-after": "50"}))
 
     def extract(sleep: Callable[[float], None]) -> None:
-        AnthropicExtractor.from_settings(settings, sleep=sleep).extract(make_document(), tool=TIDEPOOL)
+        AnthropicExtractor.from_options(options, sleep=sleep).extract(make_document(), tool=TIDEPOOL)
 
     raised, seconds = _interrupted_within(extract, interrupt)
     assert type(raised) is RunInterrupted and seconds < 2

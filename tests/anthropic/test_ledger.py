@@ -9,7 +9,13 @@ import pytest
 
 from extractors.anthropic import AnthropicExtractor, cost_of
 from schemas import TransientError
-from tests.anthropic.helpers import TIDEPOOL, TIDEPOOL_README, RecordingHooks, make_document, make_settings
+from tests.anthropic.helpers import (
+    TIDEPOOL,
+    TIDEPOOL_README,
+    RecordingHooks,
+    make_document,
+    make_options,
+)
 from tests.fakes.anthropic_server import (
     FakeAnthropic,
     Reply,
@@ -146,8 +152,8 @@ def test_a_refused_connection_sent_nothing_and_is_not_booked(make_extractor) -> 
     with socket.socket() as probe:  # a port nothing listens on any more
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    extractor = AnthropicExtractor.from_settings(
-        make_settings(f"http://127.0.0.1:{port}", anthropic_max_retries=1), sleep=lambda seconds: None
+    extractor = AnthropicExtractor.from_options(
+        make_options(f"http://127.0.0.1:{port}", anthropic_max_retries=1), sleep=lambda seconds: None
     )
     hooks = RecordingHooks()
     with pytest.raises(TransientError, match="could not connect"):

@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from capgraph.catalog import CatalogEntry
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
+from cli.main import app
 
 CHROMIUM_FLAGS = (
     "--headless",

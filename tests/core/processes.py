@@ -38,7 +38,7 @@ def environment(**extra: str) -> dict[str, str]:
 def capgraph(args: Sequence[str], **extra_env: str) -> subprocess.Popen[str]:
     """`capgraph ARGS` started in a fresh interpreter, with stdout and stderr piped."""
     return subprocess.Popen(
-        [sys.executable, "-m", "capgraph.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
+from cli.main import app
 
 runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
 

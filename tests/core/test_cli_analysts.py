@@ -13,8 +13,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.settings import Settings
+from cli.main import app
 from tests.warehouse import builders
 from warehouse import Warehouse
 

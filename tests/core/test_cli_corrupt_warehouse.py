@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
+from cli.main import app
 from tests.warehouse.processes import holding
 
 runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1", "CAPGRAPH_EXTRACTOR": "heuristic"})
@@ -137,7 +137,7 @@ def test_ingest_in_its_own_process_prints_no_prefect_traceback(tmp_path: Path) -
     }
 
     done = subprocess.run(
-        [sys.executable, "-m", "capgraph.cli", "ingest", f"file:{description}", "--db", str(db)],
+        [sys.executable, "-m", "cli", "ingest", f"file:{description}", "--db", str(db)],
         capture_output=True,
         text=True,
         env=env,

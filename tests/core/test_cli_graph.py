@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capgraph.cli import app
-from capgraph.explain import SCORES_FED_BY
 from capgraph.pipeline import IngestContext, RunSummary, run_serially
 from capgraph.settings import Settings
+from cli.explain import SCORES_FED_BY
+from cli.main import app
 from tests.core.conftest import DESCRIPTIONS
 from tests.warehouse.processes import holding
 from warehouse import Warehouse

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from capgraph.pipeline import IngestContext, process_ref, run_serially
+from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
 from extractors.base import CallHooks
 from extractors.function import FunctionExtractor
@@ -123,9 +123,9 @@ def test_a_failed_re_extraction_keeps_the_previous_records(
     def broken(document: SourceDocument, tool: Tool | None, hooks: CallHooks) -> CapabilitySet:
         raise ValueError("model returned garbage")
 
-    outcome = process_ref(
-        lumen, IngestContext.create(settings, extractor=FunctionExtractor(broken)), force=True
-    )
+    (outcome,) = run_serially(
+        [(lumen, None)], IngestContext.create(settings, extractor=FunctionExtractor(broken)), force=True
+    ).outcomes
     assert outcome.status == "failed"
     with Warehouse(settings.db).reader() as session:
         assert [capability.title for capability in session.tool_profile(lumen).capabilities] == before
@@ -207,9 +207,8 @@ def test_ungrounded_records_are_stored_flagged(settings: Settings, described_too
         )
         return honest.model_copy(update={"capabilities": [*honest.capabilities, invented]})
 
-    outcome = process_ref(
-        described_tools["lumen"], IngestContext.create(settings, extractor=FunctionExtractor(inventive))
-    )
+    context = IngestContext.create(settings, extractor=FunctionExtractor(inventive))
+    (outcome,) = run_serially([(described_tools["lumen"], None)], context).outcomes
     assert outcome.status == "extracted" and outcome.ungrounded == 1
     with Warehouse(settings.db).reader() as session:
         records = {

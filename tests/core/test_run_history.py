@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext, run_serially
 from capgraph.settings import Settings
+from cli.main import app
 from warehouse import Warehouse
 
 runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})

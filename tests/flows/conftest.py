@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from capgraph.prefect_env import apply_quiet_defaults
+from flows.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capgraph.cli import app
+from cli.main import app
 from tests.core.conftest import DESCRIPTIONS
 from tests.fakes.anthropic_server import FakeAnthropic
 

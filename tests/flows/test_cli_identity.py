@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capgraph.cli import app
+from cli.main import app
 from tests.warehouse import builders
 from warehouse import Warehouse
 

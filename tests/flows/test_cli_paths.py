@@ -16,7 +16,7 @@ from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 from prefect.settings import PREFECT_API_URL
 from typer.testing import CliRunner
 
-from capgraph.cli import app
+from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def child_env(tmp_path: Path, **values: str) -> dict[str, str]:
 def capgraph(tmp_path: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
     """Run the CLI in its own process group, so a run that hangs is stopped with anything it started
     (a temporary Prefect server would otherwise outlive the test)."""
-    command = [sys.executable, "-m", "capgraph.cli", *args]
+    command = [sys.executable, "-m", "cli", *args]
     with subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -63,7 +63,7 @@ def capgraph(tmp_path: Path, *args: str, timeout: float = 60, **env: str) -> sub
 def test_a_manual_ingest_runs_the_core_directly_without_importing_prefect(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from capgraph.cli import app\n"
+        "from cli.main import app\n"
         "try:\n"
         f"    app(['ingest', 'installed:rich', 'nosuch:tool', '--db', {str(tmp_path / 'w.duckdb')!r}])\n"
         "except SystemExit as done:\n"

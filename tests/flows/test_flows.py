@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from capgraph.cli import app
 from capgraph.pipeline import IngestContext
 from capgraph.settings import Settings
+from cli.main import app
 from flows.ingest import ingest, reprocess, run_ingest
 from flows.render import render, site
 from tests.core.conftest import DESCRIPTIONS

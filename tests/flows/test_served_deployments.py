@@ -162,7 +162,7 @@ def serving(prefect_server: tuple[str, Path], folder: Path, *schedule: str) -> I
     workdir = folder / "workdir"
     workdir.mkdir()
     env = base_env(home, url) | {"CAPGRAPH_EXTRACTOR": "heuristic", "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
-    command = [sys.executable, "-m", "capgraph.cli", "serve", "--db", str(db), "--catalog", str(catalog)]
+    command = [sys.executable, "-m", "cli", "serve", "--db", str(db), "--catalog", str(catalog)]
     serve = subprocess.Popen(
         [*command, *schedule], cwd=workdir, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
     )

@@ -8,7 +8,7 @@ import pytest
 from extractors.heuristic.asides import announces_plans, is_aside, is_list_filler, is_pointer, is_promotion
 from extractors.heuristic.naming import is_bookkeeping
 from extractors.heuristic.sections import classify_title, is_intro_title
-from extractors.heuristic.text import condense_title
+from extractors.heuristic.sentences import condense_title
 
 
 @pytest.mark.parametrize(

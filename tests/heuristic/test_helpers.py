@@ -9,7 +9,7 @@ from extractors.heuristic.blocks import InlineText
 from extractors.heuristic.claims import comparison_claims, unique_claims
 from extractors.heuristic.naming import is_bookkeeping, lead_is_separated, split_name
 from extractors.heuristic.sections import classify_title
-from extractors.heuristic.text import condense_description, condense_title, split_sentences, tidy_name
+from extractors.heuristic.sentences import condense_description, condense_title, split_sentences, tidy_name
 
 
 def test_sentences_split_at_ends_but_not_at_abbreviations() -> None:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from capgraph.settings import Settings
+from capgraph.stage_options import extractor_options
 from extractors import registry
 from extractors.heuristic import RULES_VERSION, HeuristicExtractor
 from schemas import CapabilitySet, SourceDocument
@@ -51,7 +52,7 @@ def test_one_extractor_shared_by_threads_gives_each_the_same_records() -> None:
 
 
 def test_registry_builds_it_without_arguments() -> None:
-    extractor = registry.create("heuristic", Settings(extractor="heuristic"))
+    extractor = registry.create("heuristic", extractor_options(Settings(extractor="heuristic")))
     assert isinstance(extractor, HeuristicExtractor)
     assert extractor.name == "heuristic"
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from capgraph.settings import Settings
-from sources.http import HttpCache, HttpClient, HttpOptions, Resolver, system_resolver
+from capgraph.stage_options import http_options
+from sources.http import CachedResponse, HttpCache, HttpClient, Resolver, system_resolver
 
 LOOPBACK_ONLY = ["127.0.0.1/32"]
 
@@ -36,7 +38,27 @@ def make_client(
     **overrides: Any,
 ) -> HttpClient:
     """A client from test settings; ``sleeps``, when given, records retry waits instead of sleeping."""
-    options = HttpOptions.from_settings(make_settings(base_url, **overrides))
+    options = http_options(make_settings(base_url, **overrides))
     if sleeps is None:
         return HttpClient(options, cache=cache, resolver=resolver)
     return HttpClient(options, cache=cache, resolver=resolver, sleep=sleeps.append)
+
+
+class MemoryHttpCache:
+    """An ``HttpCache`` in a dict, safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, CachedResponse] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> CachedResponse | None:
+        with self._lock:
+            return self._entries.get(url)
+
+    def put(self, url: str, response: CachedResponse) -> None:
+        with self._lock:
+            self._entries[url] = response
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)

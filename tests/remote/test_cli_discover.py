@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from capgraph.catalog import load_catalog
-from capgraph.cli import app
+from cli.main import app
 from tests.fakes.fixture_server import FixtureServer
 
 

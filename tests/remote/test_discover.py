@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from capgraph.stage_options import source_options
 from schemas import SourceError
 from sources.discover import discover_github, discover_hf, discover_openrouter
 from tests.fakes.fixture_server import FixtureServer, Reply
@@ -27,7 +28,7 @@ def test_discover_hf_models_sorted_by_downloads(server: FixtureServer):
         ],
     )
 
-    refs = discover_hf(make_client(), make_settings(server.base_url), "model", 3)
+    refs = discover_hf(make_client(), source_options(make_settings(server.base_url)), "model", 3)
 
     assert refs == ["hf:acme/popular", "hf:acme/medium", "hf:acme/niche"]
     query = query_of(server.requests[0].path)
@@ -37,7 +38,7 @@ def test_discover_hf_models_sorted_by_downloads(server: FixtureServer):
 def test_discover_hf_datasets_use_the_dataset_scheme(server: FixtureServer):
     server.json("/api/datasets", [{"id": payloads.HF_DATASET_ID, "downloads": 4}])
 
-    refs = discover_hf(make_client(), make_settings(server.base_url), "dataset", 5)
+    refs = discover_hf(make_client(), source_options(make_settings(server.base_url)), "dataset", 5)
 
     assert refs == [f"hf-dataset:{payloads.HF_DATASET_ID}"]
 
@@ -47,7 +48,9 @@ def test_discover_github_pages_through_search_and_ranks_by_stars(server: Fixture
     page_two = [{"full_name": "org/late-bloomer", "stargazers_count": 5000}, *page_one[:1]]
     server.route("/search/repositories", *[_search(page_one), _search(page_two)])
 
-    refs = discover_github(make_client(), make_settings(server.base_url), "vector-database", 150)
+    refs = discover_github(
+        make_client(), source_options(make_settings(server.base_url)), "vector-database", 150
+    )
 
     assert refs[0] == "github:org/late-bloomer"
     assert refs[1:3] == ["github:org/repo0", "github:org/repo1"]
@@ -59,13 +62,13 @@ def test_discover_github_pages_through_search_and_ranks_by_stars(server: Fixture
 
 def test_discover_github_refuses_a_topic_with_spaces(server: FixtureServer):
     with pytest.raises(SourceError, match="a topic is one word"):
-        discover_github(make_client(), make_settings(server.base_url), "two words", 5)
+        discover_github(make_client(), source_options(make_settings(server.base_url)), "two words", 5)
     assert server.requests == []
 
 
 def test_discover_openrouter_keeps_the_listing_order(server: FixtureServer):
     server.json("/api/v1/models", payloads.OPENROUTER_MODELS)
-    settings = make_settings(server.base_url)
+    settings = source_options(make_settings(server.base_url))
 
     assert discover_openrouter(make_client(), settings, 2) == [
         "openrouter:mistwood/ledger-chat-7b",
@@ -76,7 +79,7 @@ def test_discover_openrouter_keeps_the_listing_order(server: FixtureServer):
 
 def test_top_must_be_positive(server: FixtureServer):
     with pytest.raises(SourceError, match="top must be between 1 and 1000, not 0"):
-        discover_hf(make_client(), make_settings(server.base_url), "model", 0)
+        discover_hf(make_client(), source_options(make_settings(server.base_url)), "model", 0)
 
 
 def _search(items: list[dict]) -> Reply:

@@ -11,9 +11,9 @@ from email.utils import format_datetime
 import pytest
 
 from schemas import SourceError, TransientError
-from sources.http import HttpNotFound, HttpOptions, MemoryHttpCache, address_refusal, parse_retry_after
+from sources.http import HttpNotFound, HttpOptions, address_refusal, parse_retry_after
 from tests.fakes.fixture_server import FixtureServer, Reply
-from tests.remote.helpers import make_client
+from tests.remote.helpers import MemoryHttpCache, make_client
 
 
 def test_plain_get_names_capgraph_in_the_user_agent(server: FixtureServer):

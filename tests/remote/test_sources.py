@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import SecretStr
 
+from capgraph.stage_options import source_options
 from schemas import SourceError, TransientError
 from sources.github import GitHubSource
 from sources.hf import HuggingFaceSource, split_front_matter
@@ -339,7 +340,7 @@ def test_web_missing_page_is_not_found(server: FixtureServer):
 
 
 def test_registry_knows_every_remote_scheme(server: FixtureServer):
-    registry = SourceRegistry.from_settings(make_settings(server.base_url))
+    registry = SourceRegistry.from_options(source_options(make_settings(server.base_url)))
 
     assert registry.schemes == [
         "file",
@@ -354,14 +355,16 @@ def test_registry_knows_every_remote_scheme(server: FixtureServer):
 
 
 def test_registry_revalidates_through_the_cache_and_the_document_is_unchanged(server: FixtureServer):
-    from sources.http import MemoryHttpCache
+    from tests.remote.helpers import MemoryHttpCache
 
     server.route(f"/api/models/{payloads.HF_MODEL_ID}", Reply(body=payloads.HF_MODEL_INFO, etag='"info-1"'))
     server.route(
         f"/{payloads.HF_MODEL_ID}/raw/main/README.md",
         Reply(body=payloads.HF_MODEL_CARD, content_type="text/markdown", etag='"card-1"'),
     )
-    registry = SourceRegistry.from_settings(make_settings(server.base_url), cache=MemoryHttpCache())
+    registry = SourceRegistry.from_options(
+        source_options(make_settings(server.base_url)), cache=MemoryHttpCache()
+    )
 
     first = registry.fetch(f"hf:{payloads.HF_MODEL_ID}")
     second = registry.fetch(f"hf:{payloads.HF_MODEL_ID}")

@@ -1,9 +1,9 @@
 """The ``capgraph`` command line: ingest and reprocess (through Prefect when asked), read commands, serve.
 
 ``ingest`` and ``reprocess`` run the pipeline core directly unless a Prefect API is configured
-(``PREFECT_API_URL``) or ``--prefect`` is given (see ``capgraph.prefect_env``). Read commands (tools,
+(``PREFECT_API_URL``) or ``--prefect`` is given (see ``flows.environment``). Read commands (tools,
 show, alternatives, compare, runs, costs, sql, export) and ``remove`` never import Prefect, so they
-answer at once; `--json` and `--csv` on them print through `capgraph.machine_output`.
+answer at once; `--json` and `--csv` on them print through `cli.machine_output`.
 Every error is one line naming the tool or input and the problem; the exit code is non-zero whenever
 the command could not do its whole job.
 """
@@ -27,10 +27,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from capgraph import machine_output, views
-from capgraph.machine_output import chosen_format
 from capgraph.settings import Settings
-from capgraph.version import installed_version
+from cli import machine_output, tables
+from cli.machine_output import chosen_format
+from cli.version import installed_version
 from schemas import CapgraphError, NotFoundError, WarehouseBusyError
 
 app = typer.Typer(
@@ -113,7 +113,7 @@ def _settings(db: Path | None, **overrides: Any) -> Settings:
 
 
 def _stdout() -> Console:
-    console = views.verbatim_console(soft_wrap=False)
+    console = tables.verbatim_console(soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped or logged output (cron, make) would be cut at 80 columns: tool ids must stay whole.
         console.width = 200
@@ -122,7 +122,7 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     # soft_wrap: an error stays one line in logs instead of being broken at 80 columns.
-    return views.verbatim_console(stderr=True, soft_wrap=True)
+    return tables.verbatim_console(stderr=True, soft_wrap=True)
 
 
 def _print_error(message: str) -> None:
@@ -176,8 +176,8 @@ def _run_ingestion(
     printed and the analyst copy published; a second one ends the process the usual way.
     """
     from capgraph.pipeline import IngestContext
-    from capgraph.prefect_env import orchestration_notice
     from capgraph.run_lock import RunLock, RunLockedError
+    from flows.environment import orchestration_notice
     from schemas import RunInterrupted
 
     command = _command_line()
@@ -220,13 +220,13 @@ def _run_ingestion(
             err.print(context.extractor_notice, highlight=False)
             err.print(orchestration_notice(use_prefect), highlight=False)
             if use_prefect:
-                from capgraph.prefect_env import apply_quiet_defaults
+                from flows.environment import apply_quiet_defaults
 
                 apply_quiet_defaults()
             summary = _on_worker_thread(run, context)
         finally:
             lock.release()
-    views.print_summary(_stdout(), summary)
+    tables.print_summary(_stdout(), summary)
     _print_relative_file_id_notes(settings)
     if received:
         raise typer.Exit(128 + received[0])
@@ -316,14 +316,14 @@ def ingest(
         settings = _settings(
             db, concurrency=concurrency, max_cost_usd=Decimal(str(max_cost)) if max_cost is not None else None
         )
-        from capgraph.prefect_env import wants_prefect
         from capgraph.targets import collect_targets
+        from flows.environment import wants_prefect
 
         targets = collect_targets(refs or [], catalog)
         use_prefect = wants_prefect(prefect)
 
         def run(context: Any) -> Any:
-            with views.progress_bar(_stderr(), total=len(targets)) as advance:
+            with tables.progress_bar(_stderr(), total=len(targets)) as advance:
                 if use_prefect:
                     from flows.ingest import run_ingest
 
@@ -369,7 +369,7 @@ def reprocess(
                     subject=tool_id,
                     hint="`capgraph tools` lists the stored tools",
                 )
-        from capgraph.prefect_env import wants_prefect
+        from flows.environment import wants_prefect
 
         use_prefect = wants_prefect(prefect)
 
@@ -473,7 +473,7 @@ def tools(
         if machine:
             machine_output.write_items(machine, rows, ToolRow)
             return
-        views.print_tools(_stdout(), rows)
+        tables.print_tools(_stdout(), rows)
 
 
 @app.command()
@@ -516,11 +516,11 @@ def show(
             machine_output.write_items(machine, profile.capabilities, Capability)
             return
         if not explain:
-            views.print_profile(_stdout(), profile)
+            tables.print_profile(_stdout(), profile)
             return
-        from capgraph.explain import print_score_explanation
+        from cli.explain import print_score_explanation
 
-        views.print_profile_header(_stdout(), profile)
+        tables.print_profile_header(_stdout(), profile)
         _stdout().print()
         print_score_explanation(_stdout(), scores, inputs)
 
@@ -537,8 +537,8 @@ def alternatives(
     """List a tool's closest alternatives from the match graph, with shared and distinct capabilities."""
     with _clear_errors():
         machine = chosen_format(as_json=as_json, as_csv=as_csv)
-        from capgraph.explain import print_alternatives
         from capgraph.reading import read_warehouse
+        from cli.explain import print_alternatives
         from warehouse import AlternativeRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
@@ -603,7 +603,7 @@ def site(
         warehouse = read_warehouse(settings, live=live)
         with warehouse.reader() as session:
             total = len(session.tool_ids())
-        with views.loading_bar(_stderr(), total=total, label="reading tools") as advance:
+        with tables.loading_bar(_stderr(), total=total, label="reading tools") as advance:
             report = build_site(
                 warehouse, settings, out, max_capabilities=max_capabilities, on_tool=lambda _: advance()
             )
@@ -647,9 +647,9 @@ def runs(
         if machine:
             machine_output.write_items(machine, rows, RunRow if per_tool else IngestRunRow)
         elif per_tool:
-            views.print_runs(_stdout(), rows)
+            tables.print_runs(_stdout(), rows)
         else:
-            views.print_ingest_runs(_stdout(), rows)
+            tables.print_ingest_runs(_stdout(), rows)
 
 
 @app.command()
@@ -674,11 +674,15 @@ def costs(
         from warehouse import CostRow
 
         with read_warehouse(_settings(db), live=live).reader() as session:
-            tables = {grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings}
+            cost_tables = {
+                grouping: session.costs(since=_aware(since), by=grouping) for grouping in groupings
+            }
         if machine:
-            machine_output.write_items(machine, [row for rows in tables.values() for row in rows], CostRow)
+            machine_output.write_items(
+                machine, [row for rows in cost_tables.values() for row in rows], CostRow
+            )
             return
-        views.print_costs(_stdout(), tables)
+        tables.print_costs(_stdout(), cost_tables)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -708,7 +712,7 @@ def sql(
         if machine:
             machine_output.write_rows(machine, columns, rows)
         else:
-            views.print_query(_stdout(), columns, rows)
+            tables.print_query(_stdout(), columns, rows)
 
 
 @app.command()
@@ -761,7 +765,7 @@ def serve(
             schedule_interval_seconds=interval_seconds,
             schedule_timezone=timezone,
         )
-        from capgraph.prefect_env import apply_serving_defaults
+        from flows.environment import apply_serving_defaults
 
         apply_serving_defaults()
         from flows.serve import PrefectUnavailable

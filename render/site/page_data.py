@@ -16,10 +16,10 @@ from render.build import (
     price_label,
     rank_label,
 )
+from render.formatting import one_line
 from render.matches import percent
 from render.page import MISSING, CapabilityView, Homepage
 from render.scores import ToolScores
-from render.text import one_line
 from schemas import ToolProfile
 
 GROUNDED_MARK = "✓ grounded: every quote was found in the source"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import SourceError
-from sources.text import condense, decode_utf8, human_size, outline, sniff_media_type
+from sources.documents import condense, decode_utf8, human_size, outline, sniff_media_type
 
 
 def test_condense_flattens_whitespace():
