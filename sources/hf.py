@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import yaml
 
 from schemas import FetchResult, Signal, SourceError, Tool, ToolKind
+from schemas.choices import HubKind
 from sources.base import Source, split_ref
 from sources.http import HttpClient, HttpNotFound
 from sources.installed import is_open_expression
 from sources.text import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 
-HubKind = Literal["model", "dataset"]
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 # Front matter is the first thing in a card: a line of three dashes, YAML, a closing line of dashes.
 _FRONT_MATTER = re.compile(

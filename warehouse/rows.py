@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Literal
 
 from schemas import Tool
+from schemas.choices import CostGrouping
 
-CostGrouping = Literal["run", "model", "tool"]
 BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
 FINISHED_BATCH_STATUSES: frozenset[str] = frozenset({"ended", "canceled", "expired", "failed"})
 
