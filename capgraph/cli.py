@@ -27,6 +27,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
+from typer._click import Context as ClickContext  # typer ships its own click: the type its commands get
 from typer.core import TyperGroup
 
 from capgraph import machine_output, views
@@ -41,7 +42,7 @@ class _OneLineBadValues(TyperGroup):
     """Typer checks option values against their types (a ``Literal`` lists its choices); a bad value is
     reported as capgraph reports any bad input: one line naming the command and the option, exit code 2."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except typer.BadParameter as error:

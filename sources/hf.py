@@ -32,7 +32,7 @@ _MAX_METADATA_VALUE_CHARS = 2000
 class HuggingFaceSource(Source):
     """Fetches one Hub model (``hf:``) or dataset (``hf-dataset:``) per ref."""
 
-    scheme: ClassVar[str] = "hf"
+    scheme = "hf"
     _kinds: ClassVar[dict[HubKind, tuple[str, ToolKind, str]]] = {
         # kind: (scheme, Tool.kind, path prefix of the repository on the Hub)
         "model": ("hf", "Model", ""),
@@ -77,7 +77,7 @@ class HuggingFaceSource(Source):
         self, tool_id: str, repo_id: str, info: dict[str, Any], card: str, card_url: str
     ) -> FetchResult:
         front_matter, body, front_matter_error = split_front_matter(card)
-        card_data = info.get("cardData") if isinstance(info.get("cardData"), dict) else front_matter
+        card_data = given if isinstance(given := info.get("cardData"), dict) else front_matter
         tags = [tag for tag in info.get("tags") or [] if isinstance(tag, str)]
         license_name = _license(card_data, tags)
         metadata = {f"card_{key}": value for key, value in flatten_metadata(front_matter).items()}

@@ -130,7 +130,7 @@ class CostRow:
     cache_write_tokens: int
     cost_usd: Decimal | None
     unpriced_calls: int
-    known_cost_usd: Decimal | None = None
+    known_cost_usd: Decimal
 
 
 @dataclass(frozen=True)

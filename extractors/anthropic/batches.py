@@ -361,7 +361,7 @@ class BatchClient:
                 custom_id, "errored", error="the batch holds no result for this item", retryable=True
             )
         missing = [index for index in range(1, expected + 1) if index not in parts]
-        calls = tuple(parts[index].call for index in sorted(parts) if parts[index].call is not None)
+        calls = tuple(call for index in sorted(parts) if (call := parts[index].call) is not None)
         costs = [part.cost_usd for part in parts.values()]
         cost = sum((value for value in costs if value is not None), Decimal(0)) if None not in costs else None
         failure_kinds: tuple[OutcomeKind, ...] = ("errored", "expired", "canceled")
