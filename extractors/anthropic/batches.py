@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anthropic
+from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 from anthropic.types.messages import MessageBatch
+from anthropic.types.messages.batch_create_params import Request
 
 from capgraph.settings import Settings
 from extractors.anthropic.calls import CallScope
@@ -126,6 +128,12 @@ def _as_item(item: BatchItem | tuple[str, SourceDocument, Tool | None]) -> Batch
     return item if isinstance(item, BatchItem) else BatchItem(*item)
 
 
+def _batch_request(custom_id: str, params: dict[str, Any]) -> Request:
+    """One batch request. The extractor builds its parameters as the plain keyword arguments it also
+    hands to ``messages.create``; this is where they meet the SDK's typed batch request."""
+    return {"custom_id": custom_id, "params": cast(MessageCreateParamsNonStreaming, params)}
+
+
 def _part_id(custom_id: str, index: int, count: int) -> str:
     return f"{custom_id}--p{index}of{count}"
 
@@ -183,12 +191,12 @@ class BatchClient:
         batch = self._caller.with_retries(attempt, subject=_SUBJECT, retry_if=_only_rejections)
         return batch.id
 
-    def _requests_for(self, items: list[BatchItem], hooks: HooksChoice) -> list[dict[str, Any]]:
+    def _requests_for(self, items: list[BatchItem], hooks: HooksChoice) -> list[Request]:
         """One batch request per item, or per part of an item over the input budget."""
         if not items:
             raise ExtractionError("a batch needs at least one item", subject=_SUBJECT)
         seen: set[str] = set()
-        requests: list[dict[str, Any]] = []
+        requests: list[Request] = []
         for item in items:
             _check_custom_id(item.custom_id)
             if item.custom_id in seen:
@@ -206,7 +214,7 @@ class BatchClient:
                         hint="use a custom_id of at most 50 characters",
                     )
                 turn = self.extractor.first_turn(item.document, item.tool, text, part)
-                requests.append({"custom_id": custom_id, "params": self.extractor.params_for([turn])})
+                requests.append(_batch_request(custom_id, self.extractor.params_for([turn])))
         return requests
 
     def status(self, batch_id: str) -> BatchStatus:
