@@ -1,6 +1,6 @@
 # Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison and the site)
 # and `make test` (set up with test extras and Debian's chromium for the browser test, lint, check the import
-# contracts in pyproject.toml, run the suite).
+# contracts in pyproject.toml, type-check, run the suite).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup browser demo test lint clean
+.PHONY: setup browser demo test lint typecheck clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,18 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# What is checked and how strictly lives in [tool.mypy] of pyproject.toml.
+typecheck: setup
+	$(BIN)/mypy
+
 browser:
 	.ci/ensure-chromium
 
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) demo .prefect .pytest_cache
+	rm -rf $(VENV) demo .prefect .pytest_cache .mypy_cache

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import ParamSpec, Protocol, TypeVar
 
 from capgraph.catalog import CatalogEntry
 from capgraph.ledger import ToolCallHooks
@@ -43,12 +43,20 @@ from schemas import (
     utc_now,
 )
 
-StepRunner = Callable[..., Any]
-"""Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 
 
-def direct(function: Callable[..., Any], *args: Any) -> Any:
-    return function(*args)
+class StepRunner(Protocol):
+    """Runs one step of the orchestration, ``step(function, *args)``: directly here, as a task in a flow."""
+
+    def __call__(
+        self, function: Callable[_Args, _Result], /, *args: _Args.args, **kwargs: _Args.kwargs
+    ) -> _Result: ...
+
+
+def direct(function: Callable[_Args, _Result], /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+    return function(*args, **kwargs)
 
 
 @dataclass(frozen=True)

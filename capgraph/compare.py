@@ -11,9 +11,9 @@ from render import render_html, render_markdown
 from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
 from schemas import CapgraphError
+from schemas.choices import PageFormat
 from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
 
-PageFormat = Literal["md", "html"]
 ComparisonVia = Literal["compare", "render", "site"]
 
 COUNTING_LOCK_TIMEOUT_SECONDS = 1.0

@@ -499,7 +499,7 @@ def _run_record(
     calls: Sequence[ApiCall],
     error: CapgraphError | None,
 ) -> ExtractionRun:
-    costs = [call.cost_usd for call in calls]
+    known_costs = [call.cost_usd for call in calls if call.cost_usd is not None]
     return ExtractionRun(
         ingest_id=context.ingest_id,
         tool_id=fetched.tool.id,
@@ -514,7 +514,8 @@ def _run_record(
         output_tokens=sum(call.output_tokens for call in calls),
         cache_read_tokens=sum(call.cache_read_tokens for call in calls),
         cache_write_tokens=sum(call.cache_write_tokens for call in calls),
-        cost_usd=None if any(cost is None for cost in costs) else sum(costs, Decimal(0)),
+        # One call of unknown cost makes the run's cost unknown, never a total that looks complete.
+        cost_usd=sum(known_costs, Decimal(0)) if len(known_costs) == len(calls) else None,
         error=None if error is None else error.one_line()[:4000],
     )
 

@@ -105,6 +105,6 @@ def print_alternatives(console: Console, tool_id: str, rows: Sequence[Alternativ
         for pair in row.shared:
             titles = f"{_flat(pair.tool_title)}  ≈  {_flat(pair.alternative_title)}"
             console.print(Text(f"  both: {titles}  ({pair.similarity:.2f})"))
-        for owner, titles in ((tool_id, row.only_tool), (row.alternative_id, row.only_alternative)):
-            if titles:
-                console.print(Text(f"  only {owner}: {'; '.join(map(_flat, titles))}", style="dim"))
+        for owner, only in ((tool_id, row.only_tool), (row.alternative_id, row.only_alternative)):
+            if only:
+                console.print(Text(f"  only {owner}: {'; '.join(map(_flat, only))}", style="dim"))

@@ -55,9 +55,11 @@ def plain(value: Any) -> Any:
 
 def field_names(row_type: type) -> list[str]:
     """The columns of a dataclass or pydantic row type, in declaration order."""
-    if isinstance(row_type, type) and issubclass(row_type, BaseModel):
+    if issubclass(row_type, BaseModel):
         return list(row_type.model_fields)
-    return [field.name for field in dataclasses.fields(row_type)]
+    if dataclasses.is_dataclass(row_type):
+        return [field.name for field in dataclasses.fields(row_type)]
+    raise TypeError(f"{row_type.__name__} is neither a dataclass nor a pydantic model")
 
 
 def write_items(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -20,20 +21,47 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
+from typer._click import Context as ClickContext  # typer ships its own click: the type its commands get
+from typer.core import TyperGroup
 
 from capgraph.settings import Settings
 from cli import machine_output, tables
 from cli.machine_output import chosen_format
 from cli.version import installed_version
 from schemas import CapgraphError, NotFoundError, WarehouseBusyError
+from schemas.choices import CostGrouping, DiscoverySource, ExportFormat, HubKind, PageFormat
+
+
+class _OneLineBadValues(TyperGroup):
+    """Typer checks option values against their types (a ``Literal`` lists its choices); a bad value is
+    reported as capgraph reports any bad input: one line naming the command and the option, exit code 2."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as error:
+            # A missing argument (a subclass) keeps typer's usage text: it shows what to type.
+            if type(error) is not typer.BadParameter or error.ctx is None or error.param is None:
+                raise
+            _print_error(_bad_value_line(error.ctx.info_name, error.param, error.message))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _bad_value_line(command: str | None, param: Any, message: str) -> str:
+    """``costs --by: 'x' is not one of 'run', 'model', 'tool'`` from typer's wording of the problem."""
+    name = param.opts[0] if param.param_type_name == "option" else str(param.name).upper()
+    problem = re.sub(r"^Value error, ", "", message).rstrip(".")
+    return f"{command} {name}: {problem}" if command else f"{name}: {problem}"
+
 
 app = typer.Typer(
+    cls=_OneLineBadValues,
     help="Turn tool descriptions into evidence-backed capability records and compare them.",
     no_args_is_help=True,
     add_completion=False,
@@ -432,12 +460,12 @@ def remove(
 
 @app.command()
 def discover(
-    source: Annotated[str, typer.Argument(help="hf, github or openrouter")],
+    source: Annotated[DiscoverySource, typer.Argument(help="Whose listing to read.")],
     catalog: Annotated[
         Path, typer.Option(help="The catalog file to add refs to (created if missing).")
     ] = Path("catalog.toml"),
     top: Annotated[int | None, typer.Option(help="How many of the most popular to add.")] = None,
-    kind: Annotated[str, typer.Option(help="hf only: model or dataset.")] = "model",
+    kind: Annotated[HubKind, typer.Option(help="hf only: models or datasets.")] = "model",
     topic: Annotated[str | None, typer.Option(help="github only: the repository topic.")] = None,
 ) -> None:
     """Add the most popular tools of a source to a catalog, so scheduled runs track them."""
@@ -553,7 +581,7 @@ def alternatives(
 def compare(
     left: Annotated[str, typer.Argument(help="First tool id", callback=_as_stored_id)],
     right: Annotated[str, typer.Argument(help="Second tool id", callback=_as_stored_id)],
-    page_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
+    page_format: Annotated[PageFormat, typer.Option("--format", help="Markdown or HTML.")] = "md",
     out: Annotated[Path | None, typer.Option(help="Write the page here instead of printing it.")] = None,
     max_capabilities: Annotated[int, typer.Option(help="Capabilities shown per tool.")] = 8,
     db: DbOption = None,
@@ -561,8 +589,6 @@ def compare(
 ) -> None:
     """Render an "A vs B" comparison page of two stored tools."""
     with _clear_errors():
-        if page_format not in ("md", "html"):
-            raise CapgraphError(f"unknown format {page_format!r}", subject="--format", hint="use md or html")
         from capgraph.compare import comparison_page
         from capgraph.reading import read_warehouse
 
@@ -571,7 +597,7 @@ def compare(
             read_warehouse(settings, live=live),
             left,
             right,
-            page_format=page_format,  # type: ignore[arg-type]
+            page_format=page_format,
             max_capabilities=max_capabilities,
         )
         if out is None:
@@ -657,7 +683,7 @@ def costs(
     since: Annotated[
         datetime | None, typer.Option(help="Only calls from this date or time on (e.g. 2026-11-01).")
     ] = None,
-    by: Annotated[str | None, typer.Option(help="Only one grouping: run, model or tool.")] = None,
+    by: Annotated[CostGrouping | None, typer.Option(help="Only this grouping.")] = None,
     db: DbOption = None,
     live: LiveOption = False,
     as_json: JsonOption = False,
@@ -669,7 +695,7 @@ def costs(
     """
     with _clear_errors():
         machine = chosen_format(as_json=as_json, as_csv=as_csv)
-        groupings = [by] if by else ["run", "model", "tool"]
+        groupings: list[CostGrouping] = [by] if by else list(get_args(CostGrouping))
         from capgraph.reading import read_warehouse
         from warehouse import CostRow
 
@@ -718,7 +744,7 @@ def sql(
 @app.command()
 def export(
     folder: Annotated[Path, typer.Argument(help="The folder to write into (created if missing).")],
-    export_format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="The file format.")] = "parquet",
     db: DbOption = None,
     live: LiveOption = False,
 ) -> None:

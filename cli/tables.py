@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,9 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from schemas import NOT_STATED, ToolProfile
+from schemas.choices import CostGrouping
 
 if TYPE_CHECKING:
     from capgraph.pipeline import RunSummary, ToolOutcome
+    from warehouse import CostRow
 
 
 def verbatim_console(**options: Any) -> Console:
@@ -207,7 +209,7 @@ def print_query(console: Console, columns: Sequence[str], rows: Sequence[Sequenc
     console.print(f"{len(rows)} rows", style="dim")
 
 
-def print_costs(console: Console, tables: dict[str, Sequence[Any]]) -> None:
+def print_costs(console: Console, tables: Mapping[CostGrouping, Sequence[CostRow]]) -> None:
     """One table per grouping. A group with calls of unknown cost (unpriced, timed out, cut off) shows
     what is known as a floor: "at least $X, N calls of unknown cost", never a total that looks complete."""
     for grouping, rows in tables.items():
@@ -221,7 +223,7 @@ def print_costs(console: Console, tables: dict[str, Sequence[Any]]) -> None:
             cost = (
                 f"${row.cost_usd:.4f}"
                 if row.cost_usd is not None
-                else f"at least ${row.known_cost_usd or 0:.4f}, {row.unpriced_calls} calls of unknown cost"
+                else f"at least ${row.known_cost_usd:.4f}, {row.unpriced_calls} calls of unknown cost"
             )
             table.add_row(
                 row.key,

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -69,16 +69,20 @@ def _as_tasks(pending: Sequence[PendingExtraction], context: IngestContext) -> I
     """Every changed tool's extraction as its own Prefect task, all submitted before any is awaited, on
     ``settings.concurrency`` threads: the run's settings, not the flow's definition, size the pool (a
     served run imports the flow as defined)."""
-    with ThreadPoolTaskRunner(max_workers=context.settings.concurrency) as runner:
+    with ThreadPoolTaskRunner[ToolOutcome](max_workers=context.settings.concurrency) as runner:
         futures = [runner.submit(extract_tool, {"pending": item, "context": context}) for item in pending]
         for future in futures:
             yield future.result()
 
 
-def _as_task(function: Callable[..., Any], *args: Any) -> Any:
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
+
+
+def _as_task(function: Callable[_Args, _Result], /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
     """Run one step of the batch orchestration as a Prefect task named after it."""
     name = function.__name__.replace("_", "-")
-    return task(function, name=name, cache_policy=NO_CACHE)(*args)
+    return task(name=name, cache_policy=NO_CACHE)(function)(*args, **kwargs)
 
 
 def _trigger() -> str:

@@ -10,10 +10,11 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from capgraph.compare import PageFormat, comparison_page, count_comparisons
+from capgraph.compare import comparison_page, count_comparisons
 from capgraph.reading import read_warehouse
 from capgraph.settings import Settings
 from capgraph.site_build import build_site
+from schemas.choices import PageFormat
 
 
 @flow(name="capgraph-render")

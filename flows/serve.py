@@ -14,8 +14,9 @@ Prefect API (``PREFECT_API_URL``): a temporary server would vanish with this pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prefect import serve as prefect_serve
@@ -66,9 +67,17 @@ def describe_schedule(settings: Settings) -> str:
     return f"cron {settings.schedule_cron!r} ({settings.schedule_timezone})"
 
 
+def _built(deployment: RunnerDeployment | Coroutine[Any, Any, RunnerDeployment]) -> RunnerDeployment:
+    """``to_deployment`` answers with a coroutine when called inside an event loop; serving never is."""
+    if isinstance(deployment, RunnerDeployment):
+        return deployment
+    deployment.close()
+    raise RuntimeError("deployments are built outside any event loop")
+
+
 def scheduled_deployment(settings: Settings) -> RunnerDeployment:
     """``ingest`` over ``settings.catalog`` on the settings' schedule, never two runs at once."""
-    return ingest.to_deployment(
+    deployment = ingest.to_deployment(
         name=SCHEDULED_INGEST,
         schedules=[schedule_for(settings)],
         parameters={"settings": settings.portable()},
@@ -82,11 +91,12 @@ def scheduled_deployment(settings: Settings) -> RunnerDeployment:
             "a run due while one is running is cancelled."
         ),
     )
+    return _built(deployment)
 
 
 def reprocess_deployment(settings: Settings) -> RunnerDeployment:
     """``reprocess`` on demand: run it with ``-p ref=...`` (and ``-p force=false`` to skip if unchanged)."""
-    return reprocess.to_deployment(
+    deployment = reprocess.to_deployment(
         name=REPROCESS,
         parameters={"settings": settings.portable()},
         concurrency_limit=ConcurrencyLimitConfig(
@@ -95,12 +105,13 @@ def reprocess_deployment(settings: Settings) -> RunnerDeployment:
         entrypoint_type=EntrypointType.MODULE_PATH,
         description=f"Re-extract one ref into {settings.db}, keeping its overrides from {settings.catalog}.",
     )
+    return _built(deployment)
 
 
 def require_prefect_api() -> str:
     """The configured Prefect API's URL, once it has answered a health check."""
     # Prefect's own view of the setting (environment, profile or a test harness), which its client uses.
-    url = PREFECT_API_URL.value()
+    url: str | None = PREFECT_API_URL.value()
     if not url:
         raise PrefectUnavailable(
             "no Prefect API configured",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from capgraph.pipeline import RunSummary
+from typing import get_args
 
-_STATUSES = ("extracted", "unchanged", "failed", "skipped")
+from capgraph.pipeline import OutcomeStatus, RunSummary
+
+_STATUSES: tuple[OutcomeStatus, ...] = get_args(OutcomeStatus)
 
 
 def _cell(text: str) -> str:

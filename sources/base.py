@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
 
 from schemas import FetchResult, UnknownRefError
 
@@ -11,7 +10,9 @@ from schemas import FetchResult, UnknownRefError
 class Source(ABC):
     """Fetches one scheme of refs (``installed:NAME``, ``file:PATH`` ...)."""
 
-    scheme: ClassVar[str]
+    scheme: str
+    """The ref scheme served (``file``, ``pypi`` ...): a class constant, or set per instance by a source
+    that serves one of several (the Hub source: ``hf`` or ``hf-dataset``)."""
 
     @abstractmethod
     def fetch(self, ref: str) -> FetchResult:

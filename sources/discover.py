@@ -6,10 +6,11 @@ CLI command that calls them and writes the catalog lives in cli/, its checks in 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 from schemas import SourceError
+from schemas.choices import HubKind
 from sources.github import GitHubSource
 from sources.http import HttpClient, iter_json_items
 from sources.openrouter import OpenRouterSource
@@ -20,9 +21,7 @@ _GITHUB_SEARCH_LIMIT = 1000  # the search API serves no result past the first th
 _HF_LIST_LIMIT = 1000
 
 
-def discover_hf(
-    client: HttpClient, options: SourceOptions, kind: Literal["model", "dataset"], top: int
-) -> list[str]:
+def discover_hf(client: HttpClient, options: SourceOptions, kind: HubKind, top: int) -> list[str]:
     """The ``top`` Hub models or datasets by downloads, as ``hf:`` / ``hf-dataset:`` refs."""
     _check_top(top, f"discover hf {kind}s", _HF_LIST_LIMIT)
     query = urlencode({"sort": "downloads", "direction": "-1", "limit": str(top)})

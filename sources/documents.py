@@ -15,9 +15,13 @@ import threading
 from dataclasses import dataclass
 
 import docutils.core
+import docutils.frontend
 import docutils.io
 import docutils.nodes
+import docutils.parsers.rst
+import docutils.readers.standalone
 import docutils.utils
+import docutils.writers.null
 import lxml.etree
 import lxml.html
 from markdown_it import MarkdownIt
@@ -255,7 +259,7 @@ def _rst_outline(text: str) -> Outline:
 _RST_SETTINGS_LOCK = threading.Lock()
 
 
-def _rst_settings() -> object:
+def _rst_settings() -> docutils.frontend.Values:
     """docutils settings for outlines, built once per process and then only copied.
 
     Building them is not thread-safe: docutils silences its own deprecation warnings meanwhile with
@@ -268,15 +272,16 @@ def _rst_settings() -> object:
 
 
 @functools.cache
-def _build_rst_settings() -> object:
+def _build_rst_settings() -> docutils.frontend.Values:
+    parser = docutils.parsers.rst.Parser()
     publisher = docutils.core.Publisher(
-        reader="standalone",
-        parser="restructuredtext",
-        writer="null",
+        reader=docutils.readers.standalone.Reader(parser),
+        parser=parser,
+        writer=docutils.writers.null.Writer(),
         source_class=docutils.io.StringInput,
         destination_class=docutils.io.NullOutput,
     )
-    return publisher.get_settings(
+    settings: docutils.frontend.Values = publisher.get_settings(
         # Quiet, and safe on untrusted input: no includes, no raw passthrough, no config files.
         report_level=5,
         halt_level=5,
@@ -286,6 +291,7 @@ def _build_rst_settings() -> object:
         _disable_config=True,
         traceback=True,
     )
+    return settings
 
 
 def _inside(node: docutils.nodes.Node, kinds: tuple[type, ...]) -> bool:

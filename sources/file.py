@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import ClassVar
 
 from schemas import FetchResult, SourceError, Tool
 from sources.base import Source, split_ref
@@ -52,7 +51,7 @@ SUPPORTED_SUFFIXES = ".md, .markdown, .rst, .rest, .txt, .html, .htm or no suffi
 class FileSource(Source):
     """Reads one local description file per ref, refusing files over ``max_bytes``."""
 
-    scheme: ClassVar[str] = "file"
+    scheme = "file"
 
     def __init__(self, *, max_bytes: int) -> None:
         self._max_bytes = max_bytes

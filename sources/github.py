@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -36,7 +36,7 @@ _SIGNALS = (("stars", "stargazers_count"), ("forks", "forks_count"), ("open_issu
 class GitHubSource(Source):
     """Fetches one GitHub repository per ref through the REST API."""
 
-    scheme: ClassVar[str] = "github"
+    scheme = "github"
 
     def __init__(self, client: HttpClient, *, api_url: str, token: SecretStr | None = None) -> None:
         self._client = client
@@ -85,7 +85,7 @@ class GitHubSource(Source):
 
 def _describe(tool_id: str, full_name: str, repo: dict[str, Any], readme: str, origin: str) -> FetchResult:
     description = _text(repo.get("description"))
-    license_info = repo.get("license") if isinstance(repo.get("license"), dict) else {}
+    license_info = given if isinstance(given := repo.get("license"), dict) else {}
     spdx = _text(license_info.get("spdx_id"))
     license_name = spdx if spdx and spdx != "NOASSERTION" else _text(license_info.get("name"))
     topics = [topic for topic in repo.get("topics") or [] if isinstance(topic, str)]

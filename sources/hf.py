@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import yaml
 
 from schemas import FetchResult, Signal, SourceError, Tool, ToolKind
+from schemas.choices import HubKind
 from sources.base import Source, split_ref
 from sources.documents import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
 from sources.http import HttpClient, HttpNotFound
 from sources.installed import is_open_expression
 
-HubKind = Literal["model", "dataset"]
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 # Front matter is the first thing in a card: a line of three dashes, YAML, a closing line of dashes.
 _FRONT_MATTER = re.compile(
@@ -32,7 +32,7 @@ _MAX_METADATA_VALUE_CHARS = 2000
 class HuggingFaceSource(Source):
     """Fetches one Hub model (``hf:``) or dataset (``hf-dataset:``) per ref."""
 
-    scheme: ClassVar[str] = "hf"
+    scheme = "hf"
     _kinds: ClassVar[dict[HubKind, tuple[str, ToolKind, str]]] = {
         # kind: (scheme, Tool.kind, path prefix of the repository on the Hub)
         "model": ("hf", "Model", ""),
@@ -77,7 +77,7 @@ class HuggingFaceSource(Source):
         self, tool_id: str, repo_id: str, info: dict[str, Any], card: str, card_url: str
     ) -> FetchResult:
         front_matter, body, front_matter_error = split_front_matter(card)
-        card_data = info.get("cardData") if isinstance(info.get("cardData"), dict) else front_matter
+        card_data = given if isinstance(given := info.get("cardData"), dict) else front_matter
         tags = [tag for tag in info.get("tags") or [] if isinstance(tag, str)]
         license_name = _license(card_data, tags)
         metadata = {f"card_{key}": value for key, value in flatten_metadata(front_matter).items()}

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata as importlib_metadata
 from os import PathLike
-from typing import ClassVar
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
@@ -76,7 +75,7 @@ class _Installed:
 class InstalledSource(Source):
     """Reads distributions installed in this environment (or on ``search_path`` when given)."""
 
-    scheme: ClassVar[str] = "installed"
+    scheme = "installed"
 
     def __init__(self, search_path: Sequence[str | PathLike[str]] | None = None) -> None:
         self._search_path = [str(entry) for entry in search_path] if search_path is not None else None
@@ -110,7 +109,7 @@ class InstalledSource(Source):
         )
         by_name: dict[str, _Installed] = {}
         for distribution in found:
-            fields = distribution.metadata
+            fields = _metadata_of(distribution)
             own_name = _field(fields, "Name")
             if own_name is not None and fields is not None:
                 by_name.setdefault(canonical_distribution_name(own_name), _Installed(distribution, fields))
@@ -162,6 +161,13 @@ def _missing_hint(name: str, installed: dict[str, _Installed]) -> str:
     if close:
         return f"did you mean {' or '.join(close)}? otherwise install it with `pip install {name}`"
     return f"install it with `pip install {name}` or check the spelling"
+
+
+def _metadata_of(distribution: importlib_metadata.Distribution) -> Message | None:
+    """A distribution's metadata as the email message importlib parses it into (typed only as a protocol
+    that lacks the body, where the long description is); None when it has none."""
+    fields: object = distribution.metadata
+    return fields if isinstance(fields, Message) else None
 
 
 def _field(fields: Message | None, key: str) -> str | None:

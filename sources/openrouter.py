@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any
 
 from schemas import FetchResult, Price, Pricing, SourceError, Tool
 from sources.base import Source, split_ref
@@ -25,7 +25,7 @@ _MODEL_ID = re.compile(r"^[\w.-]+/[\w.:-]+$")
 class OpenRouterSource(Source):
     """Finds one model per ref in OpenRouter's listing."""
 
-    scheme: ClassVar[str] = "openrouter"
+    scheme = "openrouter"
 
     def __init__(self, client: HttpClient, *, base_url: str, listing_ttl_seconds: float = 300.0) -> None:
         self._client = client
@@ -86,8 +86,8 @@ class OpenRouterSource(Source):
 
 def describe_model(tool_id: str, model: dict[str, Any], *, origin: str) -> FetchResult:
     model_id = tool_id.removeprefix("openrouter:")
-    description = model.get("description") if isinstance(model.get("description"), str) else ""
-    pricing = model.get("pricing") if isinstance(model.get("pricing"), dict) else {}
+    description = given if isinstance(given := model.get("description"), str) else ""
+    pricing = listed if isinstance(listed := model.get("pricing"), dict) else {}
     prompt_price = _price(pricing.get("prompt"))
     completion_price = _price(pricing.get("completion"))
     facts = _facts(model, prompt_price, completion_price)
@@ -107,7 +107,7 @@ def describe_model(tool_id: str, model: dict[str, Any], *, origin: str) -> Fetch
         if paid == "paid":
             starting_price = Price(amount=prompt_price, unit="prompt token")
     summary = outline(description, MARKDOWN).first_paragraph if description.strip() else None
-    name = model.get("name") if isinstance(model.get("name"), str) and model["name"].strip() else model_id
+    name = named if isinstance(named := model.get("name"), str) and named.strip() else model_id
     tool = Tool(
         id=tool_id,
         name=condense(name, NAME_CHARS),
@@ -134,7 +134,7 @@ def _facts(model: dict[str, Any], prompt_price: Decimal | None, completion_price
     context = model.get("context_length")
     if isinstance(context, int) and not isinstance(context, bool) and context > 0:
         lines.append(f"- Context length: {context:,} tokens")
-    architecture = model.get("architecture") if isinstance(model.get("architecture"), dict) else {}
+    architecture = given if isinstance(given := model.get("architecture"), dict) else {}
     for label, key in (("Input modalities", "input_modalities"), ("Output modalities", "output_modalities")):
         values = [value for value in architecture.get(key) or [] if isinstance(value, str)]
         if values:

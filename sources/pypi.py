@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.message import Message
-from typing import Any, ClassVar
+from typing import Any
 
 from schemas import FetchResult, Signal, SourceError, Tool
 from sources.base import Source, split_ref
@@ -31,7 +31,7 @@ _UNSET = {"", "UNKNOWN", "NONE"}
 class PyPISource(Source):
     """Fetches one PyPI project per ref."""
 
-    scheme: ClassVar[str] = "pypi"
+    scheme = "pypi"
 
     def __init__(self, client: HttpClient, *, base_url: str) -> None:
         self._client = client

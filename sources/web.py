@@ -9,7 +9,6 @@ PDF, an image, JSON) is refused with its content type named.
 from __future__ import annotations
 
 import json
-from typing import ClassVar
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.etree
@@ -47,7 +46,7 @@ _LINK_NOISE = "//script | //style | //nav | //header | //footer | //noscript | /
 class WebSource(Source):
     """Fetches one web page per ref; ``kind`` is what the tool is recorded as (catalogs may override)."""
 
-    scheme: ClassVar[str] = "url"
+    scheme = "url"
 
     def __init__(self, client: HttpClient, *, kind: ToolKind = "Service") -> None:
         self._client = client

@@ -13,15 +13,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import get_args
 
 import duckdb
 
 from schemas import CapgraphError
+from schemas.choices import ExportFormat
 from warehouse.duck_errors import first_line
 from warehouse.host import sql_string
-
-ExportFormat = Literal["parquet", "csv"]
 
 _COPY_OPTIONS: dict[str, str] = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}
 

@@ -15,7 +15,7 @@ import math
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,7 +170,7 @@ _BUILD_STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _compute(connection: duckdb.DuckDBPyConnection, parameters: dict[str, object]) -> None:
+def _compute(connection: duckdb.DuckDBPyConnection, parameters: Mapping[str, object]) -> None:
     try:
         for position, (_, table, sql) in enumerate(_BUILD_STEPS):
             statement = f"CREATE OR REPLACE TEMPORARY TABLE {table} AS {_bound(sql, _BUILD_STEPS[:position])}"

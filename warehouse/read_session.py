@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_args
 
@@ -453,7 +454,8 @@ class ReadSession:
                 cache_write_tokens=int(row[5]),
                 cost_usd=plain_decimal(row[6]),
                 unpriced_calls=int(row[7]),
-                known_cost_usd=plain_decimal(row[8]),
+                # Never NULL: the query sums the known costs with coalesce(..., 0).
+                known_cost_usd=plain_decimal(Decimal(row[8])),
             )
             for row in rows
         ]

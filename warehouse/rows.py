@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Literal
 
 from schemas import Tool
+from schemas.choices import CostGrouping
 
-CostGrouping = Literal["run", "model", "tool"]
 BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
 FINISHED_BATCH_STATUSES: frozenset[str] = frozenset({"ended", "canceled", "expired", "failed"})
 
@@ -130,7 +130,7 @@ class CostRow:
     cache_write_tokens: int
     cost_usd: Decimal | None
     unpriced_calls: int
-    known_cost_usd: Decimal | None = None
+    known_cost_usd: Decimal
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ SANDBOX_ALIAS = "warehouse"
 _FIRST_RETRY_SECONDS = 0.01
 _LONGEST_RETRY_SECONDS = 0.25
 
-_CONNECT_CONFIG: dict[str, str | bool] = {
+# The value type is the one duckdb.connect takes (a dict is invariant in it).
+_CONNECT_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import overload
 
 
 def as_utc(value: datetime) -> datetime:
@@ -18,6 +19,10 @@ def maybe_utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 
 
+@overload
+def plain_decimal(value: Decimal) -> Decimal: ...
+@overload
+def plain_decimal(value: None) -> None: ...
 def plain_decimal(value: Decimal | None) -> Decimal | None:
     """A DECIMAL column's value without its padding zeros (0.001200000000 -> 0.0012), never in E-notation
     for whole numbers."""

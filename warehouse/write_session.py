@@ -579,8 +579,8 @@ class WriteSession(ReadSession):
         return int(updated)
 
     def _append_records(self, run_id: str, records: CapabilitySet) -> None:
-        capability_rows = []
-        evidence_rows = []
+        capability_rows: list[tuple[object, ...]] = []
+        evidence_rows: list[tuple[object, ...]] = []
         for ordinal, capability in enumerate(records.capabilities):
             record_id = capability_id(run_id, ordinal)
             capability_rows.append(

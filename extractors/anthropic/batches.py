@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anthropic
+from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 from anthropic.types.messages import MessageBatch
+from anthropic.types.messages.batch_create_params import Request
 
 from extractors.anthropic.calls import CallScope
 from extractors.anthropic.extractor import AnthropicExtractor, answer_text
@@ -125,6 +127,12 @@ def _as_item(item: BatchItem | tuple[str, SourceDocument, Tool | None]) -> Batch
     return item if isinstance(item, BatchItem) else BatchItem(*item)
 
 
+def _batch_request(custom_id: str, params: dict[str, Any]) -> Request:
+    """One batch request. The extractor builds its parameters as the plain keyword arguments it also
+    hands to ``messages.create``; this is where they meet the SDK's typed batch request."""
+    return {"custom_id": custom_id, "params": cast(MessageCreateParamsNonStreaming, params)}
+
+
 def _part_id(custom_id: str, index: int, count: int) -> str:
     return f"{custom_id}--p{index}of{count}"
 
@@ -176,12 +184,12 @@ class BatchClient:
         batch = self._caller.with_retries(attempt, subject=_SUBJECT, retry_if=_only_rejections)
         return batch.id
 
-    def _requests_for(self, items: list[BatchItem], hooks: HooksChoice) -> list[dict[str, Any]]:
+    def _requests_for(self, items: list[BatchItem], hooks: HooksChoice) -> list[Request]:
         """One batch request per item, or per part of an item over the input budget."""
         if not items:
             raise ExtractionError("a batch needs at least one item", subject=_SUBJECT)
         seen: set[str] = set()
-        requests: list[dict[str, Any]] = []
+        requests: list[Request] = []
         for item in items:
             _check_custom_id(item.custom_id)
             if item.custom_id in seen:
@@ -199,7 +207,7 @@ class BatchClient:
                         hint="use a custom_id of at most 50 characters",
                     )
                 turn = self.extractor.first_turn(item.document, item.tool, text, part)
-                requests.append({"custom_id": custom_id, "params": self.extractor.params_for([turn])})
+                requests.append(_batch_request(custom_id, self.extractor.params_for([turn])))
         return requests
 
     def status(self, batch_id: str) -> BatchStatus:
@@ -354,7 +362,7 @@ class BatchClient:
                 custom_id, "errored", error="the batch holds no result for this item", retryable=True
             )
         missing = [index for index in range(1, expected + 1) if index not in parts]
-        calls = tuple(parts[index].call for index in sorted(parts) if parts[index].call is not None)
+        calls = tuple(call for index in sorted(parts) if (call := parts[index].call) is not None)
         costs = [part.cost_usd for part in parts.values()]
         cost = sum((value for value in costs if value is not None), Decimal(0)) if None not in costs else None
         failure_kinds: tuple[OutcomeKind, ...] = ("errored", "expired", "canceled")

@@ -96,7 +96,8 @@ class ApiCaller:
             started_at = utc_now()
             clock = time.perf_counter()
             try:
-                message = self.client.messages.create(**params)
+                # Never streamed: the SDK's overloads cannot tell that from a dict of parameters.
+                message: Message = self.client.messages.create(**params)
             except anthropic.AnthropicError as error:
                 # A rejected request used none of the minute's token budget.
                 self.limiter.settle(estimated_input_tokens, 0)

@@ -124,7 +124,7 @@ class RetryAfterOrBackoff(wait_base):
         asked = retry_after_seconds(error) if error is not None else None
         if asked is not None:
             return min(asked, self.max_retry_after)
-        step = min(self.base * 2 ** (retry_state.attempt_number - 1), self.maximum)
+        step = min(self.base * 2.0 ** (retry_state.attempt_number - 1), self.maximum)
         return step / 2 + self._rng.uniform(0, step / 2)
 
 

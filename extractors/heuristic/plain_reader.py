@@ -108,7 +108,11 @@ class _PlainReader:
                 position += 1  # a rule on its own
                 continue
             next_underline = _UNDERLINE.match(following.text) if following is not None else None
-            if next_underline and len(following.text.strip()) >= max(3, len(line.text.strip()) // 2):
+            if (
+                next_underline
+                and following is not None
+                and len(following.text.strip()) >= max(3, len(line.text.strip()) // 2)
+            ):
                 self.heading(line, line.text.strip(), self._underline_level(next_underline.group(1)))
                 position += 2
                 continue

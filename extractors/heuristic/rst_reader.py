@@ -13,7 +13,7 @@ from copy import copy
 from dataclasses import dataclass, field
 
 from docutils import nodes
-from docutils.frontend import get_default_settings
+from docutils.frontend import Values, get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
@@ -50,7 +50,7 @@ _SKIPPED = (
 _INLINE_SKIPPED = (nodes.image, nodes.footnote_reference, nodes.citation_reference, nodes.system_message)
 
 
-def parser_settings() -> object:
+def parser_settings() -> Values:
     """docutils settings that keep parsing silent, offline and free of file access."""
     settings = get_default_settings(Parser)
     settings.report_level = 5
@@ -241,8 +241,11 @@ class _Reader:
         for entry in node.children:
             if not isinstance(entry, nodes.field) or len(entry.children) < 2:
                 continue
-            name = collapse(entry.children[0].astext())
-            body = _body_text(entry.children[1])
+            field_name, field_body = entry.children[0], entry.children[1]
+            if not isinstance(field_body, nodes.Element):  # always a field_body element; text has no body
+                continue
+            name = collapse(field_name.astext())
+            body = _body_text(field_body)
             inline = InlineText(collapse(f"{name} {body.text}"), linked_chars=body.linked_chars)
             self.add("term", inline, entry, group=self.groups, name=name)
 
@@ -263,7 +266,7 @@ class _Reader:
             )
 
 
-def read_rst(text: str, index: SourceIndex, settings: object) -> list[Block]:
+def read_rst(text: str, index: SourceIndex, settings: Values) -> list[Block]:
     """The blocks of a reStructuredText document, in source order (what can never yield a record
     is emptied before parsing; see ``rst_prune``)."""
     document = new_document("<description>", copy(settings))

@@ -174,3 +174,36 @@ def test_compare_shows_the_stored_scores_and_dashes_for_what_is_missing(
     assert all(row["match_graph"] is not None for row in expected)
     assert [cell.strip() for cell in rows["Match Graph"]] == [f"{row['match_graph']:.0f}" for row in expected]
     assert [cell.strip() for cell in rows["Times Matched"]] == ["0", "0"]
+
+
+ENUMERATED_OPTIONS = [
+    (["compare", "installed:a", "installed:b", "--db", "none.duckdb"], "--format", ["md", "html"]),
+    (["costs", "--db", "none.duckdb"], "--by", ["run", "model", "tool"]),
+    (["export", "out", "--db", "none.duckdb"], "--format", ["parquet", "csv"]),
+    (["discover", "hf", "--catalog", "catalog.toml"], "--kind", ["model", "dataset"]),
+]
+
+
+@pytest.mark.parametrize(("command", "option", "choices"), ENUMERATED_OPTIONS)
+def test_enumerated_options_list_their_choices_and_refuse_others_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], option: str, choices: list[str]
+) -> None:
+    shown = runner.invoke(app, [command[0], "--help"])
+    assert shown.exit_code == 0, shown.output
+    assert "<" + "|".join(choices) + ">" in shown.stdout
+
+    monkeypatch.chdir(tmp_path)
+    refused = runner.invoke(app, [*command, option, "bogus"])
+    assert refused.exit_code == 2
+    quoted = ", ".join(repr(choice) for choice in choices)
+    assert refused.stderr.strip() == f"error: {command[0]} {option}: 'bogus' is not one of {quoted}"
+    assert not any(tmp_path.rglob("*.*")), "a refused value creates no file"
+
+
+def test_discover_lists_its_sources_and_refuses_others_in_one_line() -> None:
+    shown = runner.invoke(app, ["discover", "--help"])
+    assert "<hf|github|openrouter>" in shown.stdout
+    refused = runner.invoke(app, ["discover", "gitlab"])
+    assert refused.exit_code == 2
+    expected = "error: discover SOURCE: 'gitlab' is not one of 'hf', 'github', 'openrouter'"
+    assert refused.stderr.strip() == expected

@@ -263,7 +263,7 @@ class FakeAnthropic:
         if self._server is None:
             raise RuntimeError("the fake server is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # --- scripting and inspection ----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ recorded with its headers, and the server counts how many requests were in fligh
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import threading
 import time
@@ -23,7 +24,9 @@ class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
         # A client that hangs up (a size cap hit, a timeout) is what several tests provoke on purpose.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)

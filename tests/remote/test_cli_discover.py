@@ -40,11 +40,12 @@ def test_discover_hf_adds_the_most_downloaded_models_once(server: FixtureServer,
 def test_discover_arguments_are_checked_before_any_request(server: FixtureServer, tmp_path: Path) -> None:
     catalog = str(tmp_path / "c.toml")
     for args, message in [
-        (["discover", "gitlab"], "unknown source 'gitlab'"),
+        (["discover", "gitlab"], "discover SOURCE: 'gitlab' is not one of 'hf', 'github', 'openrouter'"),
         (["discover", "github"], "needs a topic"),
-        (["discover", "hf", "--kind", "space"], "unknown kind 'space'"),
+        (["discover", "hf", "--kind", "space"], "discover --kind: 'space' is not one of 'model', 'dataset'"),
     ]:
         result = runner_for(server).invoke(app, [*args, "--catalog", catalog])
         assert result.exit_code == 2
         assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
     assert server.requests == []
