@@ -10,11 +10,10 @@ from capgraph.settings import Settings
 from render import render_html, render_markdown
 from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
-from schemas import CapgraphError
+from schemas import CapgraphError, ComparisonVia
 from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
 
 PageFormat = Literal["md", "html"]
-ComparisonVia = Literal["compare", "render", "site"]
 
 COUNTING_LOCK_TIMEOUT_SECONDS = 1.0
 """A page is worth more than its count: when an ingest run holds the live file, counting gives up fast."""

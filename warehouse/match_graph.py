@@ -19,13 +19,12 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import get_args
 
 import duckdb
 
 from schemas import CapgraphError, TerminalError, utc_now
 from warehouse.duck_errors import first_line
-from warehouse.rows import AlternativeRow, CapabilityPair, ComparisonVia, MatchGraphStats
+from warehouse.rows import AlternativeRow, CapabilityPair, MatchGraphStats
 from warehouse.values import as_utc, maybe_utc
 
 METHOD_VERSION = "match-v1"
@@ -44,9 +43,7 @@ _DECIMALS = 9
 
 
 _CURRENT_CAPABILITIES = """
-SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-FROM current_extractions AS cur
-JOIN capabilities AS c ON c.run_id = cur.run_id
+SELECT tool_id, run_id, ordinal, title, description, unique_text FROM current_capabilities
 """
 
 
@@ -296,51 +293,6 @@ def _check_build_options(top_k: int, min_similarity: float, pair_threshold: floa
             )
 
 
-# -- comparisons ----------------------------------------------------------------------------------------
-
-
-def record_comparisons(
-    connection: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]], via: str
-) -> int:
-    """Insert one ``comparison_events`` row per pair, timed now; the caller holds the transaction."""
-    check_via(via)
-    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence):
-        raise CapgraphError(
-            f"expected a sequence of (left_id, right_id) pairs, got {type(pairs).__name__}",
-            subject="comparison events",
-            hint="pass the compared pairs themselves, not their count",
-        )
-    for pair in pairs:
-        if (
-            not isinstance(pair, tuple | list)
-            or len(pair) != 2
-            or not all(isinstance(tool_id, str) and tool_id.strip() for tool_id in pair)
-        ):
-            raise CapgraphError(
-                f"{pair!r} is not a pair of tool ids",
-                subject="comparison events",
-                hint="pass (left_id, right_id) tuples of stored tool ids",
-            )
-    if not pairs:
-        return 0
-    connection.execute(
-        'INSERT INTO comparison_events ("at", left_id, right_id, via) '
-        "SELECT now(), unnest($left_ids), unnest($right_ids), $via",
-        {"left_ids": [left for left, _ in pairs], "right_ids": [right for _, right in pairs], "via": via},
-    )
-    return len(pairs)
-
-
-def check_via(via: str) -> None:
-    allowed = get_args(ComparisonVia)
-    if via not in allowed:
-        raise CapgraphError(
-            f"{via!r} is not a way a comparison is made",
-            subject="comparison events",
-            hint="use via= one of: " + ", ".join(allowed),
-        )
-
-
 # -- reading ------------------------------------------------------------------------------------------
 
 _EDGES_OF = """
@@ -431,15 +383,13 @@ _PAIR_RECORDS = """
 SELECT tool_id, run_id, ordinal, title,
        match_tokens(match_capability_text(title, description, unique_text))
 FROM (
-    SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-    FROM current_extractions AS cur
-    JOIN capabilities AS c ON c.run_id = cur.run_id
-    WHERE cur.tool_id = $tool_id
+    SELECT tool_id, run_id, ordinal, title, description, unique_text
+    FROM current_capabilities
+    WHERE tool_id = $tool_id
     UNION ALL
-    SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-    FROM current_extractions AS cur
-    JOIN capabilities AS c ON c.run_id = cur.run_id
-    WHERE cur.tool_id = $other_id
+    SELECT tool_id, run_id, ordinal, title, description, unique_text
+    FROM current_capabilities
+    WHERE tool_id = $other_id
 )
 """
 

@@ -126,20 +126,16 @@ class ReadSession:
             tool_id: (int(total), int(grounded))
             for tool_id, total, grounded in self._connection.execute(
                 """
-                SELECT cur.tool_id, count(*), count(*) FILTER (WHERE c.grounded)
-                FROM current_extractions AS cur
-                JOIN capabilities AS c ON c.run_id = cur.run_id
-                GROUP BY cur.tool_id
+                SELECT tool_id, count(*), count(*) FILTER (WHERE grounded)
+                FROM current_capabilities
+                GROUP BY tool_id
                 """
             ).fetchall()
         }
         signals: dict[str, dict[str, float]] = {}
         for tool_id, name, value in self._connection.execute(
             """
-            SELECT tool_id, name, value
-            FROM signals
-            QUALIFY row_number() OVER (
-                PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
+            SELECT tool_id, name, value FROM latest_signals
             """
         ).fetchall():
             signals.setdefault(tool_id, {})[name] = value
@@ -245,10 +241,7 @@ class ReadSession:
         """How many current records the tool has (0 for an unknown tool)."""
         (count,) = self._connection.execute(
             """
-            SELECT count(*)
-            FROM current_extractions AS cur
-            JOIN capabilities AS c ON c.run_id = cur.run_id
-            WHERE cur.tool_id = ?
+            SELECT count(*) FROM current_capabilities WHERE tool_id = ?
             """,
             [tool_id],
         ).fetchone() or (0,)
@@ -576,9 +569,8 @@ class ReadSession:
         rows = self._connection.execute(
             """
             SELECT name, value, observed_at, source
-            FROM signals
+            FROM latest_signals
             WHERE tool_id = ?
-            QUALIFY row_number() OVER (PARTITION BY name ORDER BY observed_at DESC, recorded_at DESC) = 1
             ORDER BY name
             """,
             [tool_id],

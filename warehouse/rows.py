@@ -186,10 +186,6 @@ class ToolScoreRow:
     formula_version: str
 
 
-ComparisonVia = Literal["compare", "render", "site"]
-"""How a comparison came about: requested (`capgraph compare`), rendered on its own, or part of a site."""
-
-
 @dataclass(frozen=True, slots=True)
 class MatchGraphStats:
     """What one rebuild of the match graph produced."""

@@ -1,7 +1,8 @@
 """Reading the transparent score views: the queries ``ReadSession`` runs and the rows it builds.
 
-The formulas themselves live in SQL (migration 6 in ``warehouse/migrations.py``, formula scores-v2) so
-an analyst can read them; this module only selects from the views and turns their rows into plain records.
+The formulas themselves live in SQL (``warehouse/views/40_score_inputs.sql`` and ``41_tool_scores.sql``,
+formula scores-v2) so an analyst can read them; this module only selects from the views and turns their
+rows into plain records.
 """
 
 from __future__ import annotations

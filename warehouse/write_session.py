@@ -27,7 +27,7 @@ from schemas import (
     Tool,
     utc_now,
 )
-from warehouse import match_graph
+from warehouse import comparison_events, match_graph
 from warehouse.duck_errors import first_line
 from warehouse.known_rows import (
     LATEST_SIGNALS,
@@ -288,9 +288,9 @@ class WriteSession(ReadSession):
 
     def record_comparisons(self, pairs: Sequence[tuple[str, str]], *, via: str) -> int:
         """Note each (left_id, right_id) pair as compared ``via`` compare, render or site; rows written."""
-        match_graph.check_via(via)
+        comparison_events.check_via(via)
         with self._transaction("comparison events", f"recording {via} comparisons"):
-            return match_graph.record_comparisons(self._connection, pairs, via)
+            return comparison_events.record_comparisons(self._connection, pairs, via)
 
     def retire_tool(self, tool_id: str) -> bool:
         """Take a tool out of every listing, comparison, match and score, keeping its history.
