@@ -8,9 +8,8 @@ from typing import Literal
 
 from capgraph.settings import Settings
 from render import render_html, render_markdown
-from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
-from schemas import CapgraphError, ComparisonVia
+from schemas import CapgraphError, ComparisonVia, PairMatch
 from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
 
 PageFormat = Literal["md", "html"]
@@ -58,21 +57,7 @@ def to_tool_scores(row: ToolScoreRow | None) -> ToolScores:
 
 def pair_match(row: AlternativeRow) -> PairMatch:
     """The warehouse's shared/distinct capabilities of two tools, as the renderer takes them."""
-    return PairMatch(
-        similarity=row.similarity,
-        shared=tuple(
-            SharedPair(
-                left_ordinal=pair.tool_ordinal,
-                left_title=pair.tool_title,
-                right_ordinal=pair.alternative_ordinal,
-                right_title=pair.alternative_title,
-                similarity=pair.similarity,
-            )
-            for pair in row.shared
-        ),
-        only_left=row.only_tool,
-        only_right=row.only_alternative,
-    )
+    return row.match
 
 
 def count_comparisons(

@@ -1,5 +1,6 @@
 """The single vocabulary of capgraph: pydantic models and error classes shared by every stage."""
 
+from schemas.comparisons import ComparisonVia, PairMatch, SharedPair, Similarity, ToolScores
 from schemas.errors import (
     BudgetExceeded,
     CapgraphError,
@@ -21,7 +22,6 @@ from schemas.models import (
     ApiCall,
     Capability,
     CapabilitySet,
-    ComparisonVia,
     Evidence,
     ExtractionRun,
     FetchResult,
@@ -53,16 +53,20 @@ __all__ = [
     "FetchResult",
     "Interrupt",
     "NotFoundError",
+    "PairMatch",
     "Price",
     "Pricing",
     "RunInterrupted",
+    "SharedPair",
     "Signal",
+    "Similarity",
     "SourceDocument",
     "SourceError",
     "TerminalError",
     "Tool",
     "ToolKind",
     "ToolProfile",
+    "ToolScores",
     "TransientError",
     "UnknownRefError",
     "WarehouseBusyError",

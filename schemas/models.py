@@ -25,8 +25,6 @@ MAX_EVIDENCE_PER_CAPABILITY = 10
 ToolKind = Literal["Model", "Dataset", "Repository", "Package", "Service"]
 Pricing = Literal["free", "paid", "freemium", "unknown"]
 RunStatus = Literal["succeeded", "failed", "skipped", "rejected"]
-ComparisonVia = Literal["compare", "render", "site"]
-"""How a comparison came about: requested (`capgraph compare`), rendered on its own, or part of a site."""
 
 TOOL_ID_PATTERN = r"^[a-z][a-z0-9-]*:\S.*$"
 

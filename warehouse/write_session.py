@@ -38,6 +38,7 @@ from warehouse.known_rows import (
     StoredLookup,
     ToolValues,
 )
+from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
     FINISHED_BATCH_STATUSES,
@@ -299,16 +300,18 @@ class WriteSession(ReadSession):
         its ref again brings it back.
         """
         with self._transaction(tool_id, "retiring the tool"):
-            row = self._connection.execute(
-                "SELECT retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
-            ).fetchone()
+            row = named_row(
+                self._connection.execute(
+                    "SELECT retired_at IS NOT NULL AS retired FROM all_tools WHERE id = ?", [tool_id]
+                )
+            )
             if row is None:
                 raise NotFoundError(
                     "no such tool in the warehouse",
                     subject=tool_id,
                     hint="`capgraph tools` lists the stored tools",
                 )
-            if row[0]:
+            if row["retired"]:
                 return False
             self._connection.execute("UPDATE all_tools SET retired_at = now() WHERE id = ?", [tool_id])
             self._stored.changes.retired[tool_id] = True
