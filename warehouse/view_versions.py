@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from schemas import CapgraphError
-from warehouse.duck_errors import first_line
+from warehouse.duck_errors import damaged_error, first_line, is_damage
+from warehouse.named_rows import named_rows
 
 _FOLDER = Path(__file__).parent / "views"
 _VERSION = "-- version: "
@@ -48,12 +49,17 @@ CREATE TABLE IF NOT EXISTS view_versions (
 """
 
 
-def stale_views(cursor: duckdb.DuckDBPyConnection) -> list[ViewDefinition]:
+def stale_views(cursor: duckdb.DuckDBPyConnection, path: Path) -> list[ViewDefinition]:
     """The definitions whose version the file does not hold (all of them before the first write)."""
     try:
-        stored = dict(cursor.execute("SELECT name, version FROM view_versions").fetchall())
+        rows = named_rows(cursor.execute("SELECT name, version FROM view_versions"))
     except duckdb.CatalogException:
-        stored = {}
+        rows = []
+    except duckdb.Error as error:
+        if is_damage(error):
+            raise damaged_error(path, error) from error
+        raise
+    stored = {row["name"]: row["version"] for row in rows}
     return [view for view in VIEWS if stored.get(view.name) != view.version]
 
 
@@ -62,7 +68,7 @@ def apply_views(cursor: duckdb.DuckDBPyConnection, path: Path) -> int:
 
     A file already in line costs one small query and no write.
     """
-    stale = stale_views(cursor)
+    stale = stale_views(cursor, path)
     if not stale:
         return 0
     cursor.begin()
@@ -86,7 +92,7 @@ def apply_views(cursor: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 def require_current_views(cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Raise unless every view and macro is at this capgraph's version (what a read-only session needs)."""
-    stale = stale_views(cursor)
+    stale = stale_views(cursor, path)
     if stale:
         raise CapgraphError(
             "its views are older than this capgraph's ("
