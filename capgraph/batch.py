@@ -192,7 +192,7 @@ def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
         outcome.tool_id or outcome.ref: outcome
         for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
     }
-    context.load_snapshot()
+    context.load_stored_states()
     return resumed
 
 
@@ -267,7 +267,7 @@ def resume_open_batches(context: IngestContext, client: BatchClient, policy: Wai
             for custom_id, tool_id in batch.items.items():
                 sha256 = batch.documents.get(custom_id)
                 document = session.document(sha256) if sha256 else None
-                stored = context.snapshot.get(tool_id)
+                stored = context.stored_states.get(tool_id)
                 if document is None or stored is None:
                     continue  # nothing to ground the answer against: the tool is re-extracted instead
                 by_id[custom_id] = PendingExtraction(

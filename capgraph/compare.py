@@ -4,17 +4,13 @@ and the match graph's shared and distinct capabilities; and count the comparison
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 from capgraph.settings import Settings
 from render import render_html, render_markdown
-from render.matches import PairMatch, SharedPair
 from render.scores import ToolScores
-from schemas import CapgraphError
+from schemas import CapgraphError, ComparisonVia, PairMatch
 from schemas.choices import PageFormat
 from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
-
-ComparisonVia = Literal["compare", "render", "site"]
 
 COUNTING_LOCK_TIMEOUT_SECONDS = 1.0
 """A page is worth more than its count: when an ingest run holds the live file, counting gives up fast."""
@@ -59,21 +55,7 @@ def to_tool_scores(row: ToolScoreRow | None) -> ToolScores:
 
 def pair_match(row: AlternativeRow) -> PairMatch:
     """The warehouse's shared/distinct capabilities of two tools, as the renderer takes them."""
-    return PairMatch(
-        similarity=row.similarity,
-        shared=tuple(
-            SharedPair(
-                left_ordinal=pair.tool_ordinal,
-                left_title=pair.tool_title,
-                right_ordinal=pair.alternative_ordinal,
-                right_title=pair.alternative_title,
-                similarity=pair.similarity,
-            )
-            for pair in row.shared
-        ),
-        only_left=row.only_tool,
-        only_right=row.only_alternative,
-    )
+    return row.match
 
 
 def count_comparisons(

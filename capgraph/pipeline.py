@@ -141,7 +141,8 @@ class IngestContext:
     """The command line that started the run, for run history."""
     accept_ungrounded: bool = False
     """Let a re-extraction with (far) fewer grounded records replace grounded current ones."""
-    snapshot: dict[str, StoredState] = field(default_factory=dict)
+    stored_states: dict[str, StoredState] = field(default_factory=dict)
+    """What the warehouse held for each tool when the run began (``load_stored_states``)."""
     _stop_reason: str | None = None
     _stop_lock: LockType = field(default_factory=threading.Lock)
     _unstored: dict[str, UnstoredResult] = field(default_factory=dict)
@@ -184,13 +185,13 @@ class IngestContext:
             accept_ungrounded=accept_ungrounded,
         )
 
-    def load_snapshot(self) -> None:
+    def load_stored_states(self) -> None:
         """Read what is stored for every tool once, so unchanged tools need no warehouse access at all."""
         if not self.settings.db.exists():
             return
         book_calls_kept_aside(self.warehouse, self.settings.db)
         with self.warehouse.writer() as session:
-            self.snapshot = session.ingest_snapshot()
+            self.stored_states = session.stored_states()
 
     def stop(self, reason: str) -> None:
         with self._stop_lock:
@@ -227,7 +228,7 @@ def check_ref(
         fetched = context.sources.fetch(ref)
         if entry is not None:
             fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
-        stored = context.snapshot.get(fetched.tool.id)
+        stored = context.stored_states.get(fetched.tool.id)
         wanted = _wanted_key(context, fetched)
         if not force and _rejected_before(context, stored, fetched, wanted):
             return ToolOutcome(
@@ -349,7 +350,7 @@ def store_extraction(
                 hint="check that the source describes what the tool does; earlier records are kept",
             )
         elif not context.accept_ungrounded:
-            rejection = grounding_regression(context.snapshot.get(tool_id), capabilities)
+            rejection = grounding_regression(context.stored_states.get(tool_id), capabilities)
     run = _run_record(context, fetched, _wanted_key(context, fetched), started_at, calls, error)
     if rejection is not None:
         run = run.model_copy(update={"status": "rejected", "error": rejection})
@@ -612,7 +613,7 @@ def _locked_run(
     _log.info(
         "run %s (%s, %s): %d tools", context.ingest_id, context.trigger, context.extractor_notice, len(refs)
     )
-    context.load_snapshot()
+    context.load_stored_states()
     resumed = _resume_open_batches(context)
     outcomes: list[ToolOutcome] = []
 

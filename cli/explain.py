@@ -102,9 +102,9 @@ def print_alternatives(console: Console, tool_id: str, rows: Sequence[Alternativ
                 style="bold",
             )
         )
-        for pair in row.shared:
-            titles = f"{_flat(pair.tool_title)}  ≈  {_flat(pair.alternative_title)}"
-            console.print(Text(f"  both: {titles}  ({pair.similarity:.2f})"))
-        for owner, only in ((tool_id, row.only_tool), (row.alternative_id, row.only_alternative)):
-            if only:
-                console.print(Text(f"  only {owner}: {'; '.join(map(_flat, only))}", style="dim"))
+        for pair in row.match.shared:
+            both = f"{_flat(pair.left_title)}  ≈  {_flat(pair.right_title)}"
+            console.print(Text(f"  both: {both}  ({pair.similarity:.2f})"))
+        for owner, titles in ((tool_id, row.match.only_left), (row.alternative_id, row.match.only_right)):
+            if titles:
+                console.print(Text(f"  only {owner}: {'; '.join(map(_flat, titles))}", style="dim"))

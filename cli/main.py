@@ -219,7 +219,7 @@ def _run_ingestion(
         batch_client_for(context)  # refuse before any work when the extractor cannot batch
     # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
     # into one line here, rather than a flow failure that Prefect would log with its traceback.
-    context.load_snapshot()
+    context.load_stored_states()
     err = _stderr()
     with _stopping_on_signals(context) as received:
         lock = RunLock(

@@ -1,62 +1,17 @@
 """What the match graph found for one pair of tools: which capabilities correspond, and which have no match.
 
-A ``PairMatch`` is always oriented: "left" is the first tool of the page, "right" the second.
+A ``PairMatch`` (``schemas.comparisons``) is always oriented: "left" is the first tool of the page,
+"right" the second.
 Ordinals index ``ToolProfile.capabilities`` (0-based), so a match is only valid for the profiles it was
 computed from; ``check_match`` says clearly when it is not.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field
-
 from render.formatting import one_line
-from schemas import TerminalError, ToolProfile
+from schemas import PairMatch, SharedPair, Similarity, TerminalError, ToolProfile
 
-Similarity = Annotated[float, Field(ge=0, le=1)]
-
-
-class SharedPair(BaseModel):
-    """A capability of the left tool and the right tool's capability the graph judged closest to it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    left_ordinal: Annotated[int, Field(ge=0)]
-    left_title: Annotated[str, Field(min_length=1)]
-    right_ordinal: Annotated[int, Field(ge=0)]
-    right_title: Annotated[str, Field(min_length=1)]
-    similarity: Similarity
-
-
-class PairMatch(BaseModel):
-    """The graph's view of one pair: overall similarity (0–1, None if not computed) and how the
-    capabilities split into shared pairs and ones only one side offers."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    similarity: Similarity | None
-    shared: tuple[SharedPair, ...] = ()
-    only_left: tuple[str, ...] = ()
-    only_right: tuple[str, ...] = ()
-
-    def flipped(self) -> PairMatch:
-        """The same facts seen from the other side, for a page that puts the right tool first."""
-        return PairMatch(
-            similarity=self.similarity,
-            shared=tuple(
-                SharedPair(
-                    left_ordinal=pair.right_ordinal,
-                    left_title=pair.right_title,
-                    right_ordinal=pair.left_ordinal,
-                    right_title=pair.left_title,
-                    similarity=pair.similarity,
-                )
-                for pair in self.shared
-            ),
-            only_left=self.only_right,
-            only_right=self.only_left,
-        )
+__all__ = ["PairMatch", "SharedPair", "Similarity", "check_match", "percent"]
 
 
 def percent(similarity: float) -> str:

@@ -1,5 +1,6 @@
 """The single vocabulary of capgraph: pydantic models and error classes shared by every stage."""
 
+from schemas.comparisons import ComparisonVia, PairMatch, SharedPair, Similarity, ToolScores
 from schemas.errors import (
     BudgetExceeded,
     CapgraphError,
@@ -43,6 +44,7 @@ __all__ = [
     "CapabilitySet",
     "CapgraphError",
     "CatalogError",
+    "ComparisonVia",
     "DeferredError",
     "Evidence",
     "ExtractionError",
@@ -51,16 +53,20 @@ __all__ = [
     "FetchResult",
     "Interrupt",
     "NotFoundError",
+    "PairMatch",
     "Price",
     "Pricing",
     "RunInterrupted",
+    "SharedPair",
     "Signal",
+    "Similarity",
     "SourceDocument",
     "SourceError",
     "TerminalError",
     "Tool",
     "ToolKind",
     "ToolProfile",
+    "ToolScores",
     "TransientError",
     "UnknownRefError",
     "WarehouseBusyError",

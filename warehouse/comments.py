@@ -28,6 +28,17 @@ COMMENTS: dict[str, ObjectComment] = {
             "applied_at": "When it was applied to this file.",
         },
     ),
+    "view_versions": ObjectComment(
+        (
+            "Which version of each view or macro family of `warehouse/views/` this file holds; a write "
+            "session recreates any whose version differs, right after the migrations."
+        ),
+        {
+            "name": "The view (or macro family), as named by its file. Primary key.",
+            "version": "The version of its definition applied to this file.",
+            "applied_at": "When that version was applied.",
+        },
+    ),
     "all_tools": ObjectComment(
         (
             "One row per tool capgraph has ever tracked, as its source last described it, retired "
@@ -399,6 +410,40 @@ COMMENTS: dict[str, ObjectComment] = {
             "times_matched": "As in `tool_scores`, counted up to the snapshot.",
             "formula_version": "The formula that produced the row.",
             "computed_at": "When the snapshot was taken.",
+        },
+    ),
+    "current_capabilities": ObjectComment(
+        (
+            "Each tracked tool's current records: the capabilities of the run `current_extractions` "
+            "names, one row per record. Every query about current records reads this view."
+        ),
+        {
+            "tool_id": "The tool.",
+            "run_id": "The run whose records are current.",
+            "made_current_at": "When that run's records became current.",
+            "capability_id": "`capabilities.id`.",
+            "document_sha256": "The document its evidence quotes come from.",
+            "ordinal": "Position in the run's output (0-based).",
+            "title": "Capability title.",
+            "description": "What the tool does here.",
+            "unique_text": "What is unique, or `not stated`.",
+            "vs_alternatives": "Comparison with alternatives, or `not stated`.",
+            "grounded": "Whether every quote was found in the document.",
+        },
+    ),
+    "latest_signals": ObjectComment(
+        (
+            "The latest reading of each signal of each tool: the one observed last, and of two observed "
+            "at once the one recorded last. Retired tools' readings are included; join `tools` to leave "
+            "them out."
+        ),
+        {
+            "tool_id": "The tool.",
+            "name": "`stars`, `downloads`, `dependents`, ...",
+            "value": "The latest figure.",
+            "observed_at": "When the source observed it.",
+            "source": "Where it came from (e.g. `github`, `pypi`).",
+            "recorded_at": "When capgraph stored it.",
         },
     ),
     "latest_capabilities": ObjectComment(

@@ -30,11 +30,10 @@ SignalKey = tuple[str, str]
 
 LATEST_SIGNALS = """
     SELECT tool_id, name, observed_at, recorded_at, value
-    FROM signals
+    FROM latest_signals
     WHERE list_contains($tool_ids, tool_id)
-    QUALIFY row_number() OVER (PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
 """
-"""The latest reading of each signal of some tools, as every reader of the history defines it."""
+"""The latest reading of each signal of some tools (the ``latest_signals`` view holds the rule)."""
 
 TOOLS_PER_SESSION_SAVED = 1000
 """Loading costs about as much per 1,000 stored tools as one session saves by knowing (measured)."""

@@ -19,13 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import get_args
 
 import duckdb
 
-from schemas import CapgraphError, TerminalError, utc_now
+from schemas import CapgraphError, PairMatch, SharedPair, TerminalError, utc_now
 from warehouse.duck_errors import first_line
-from warehouse.rows import AlternativeRow, CapabilityPair, ComparisonVia, MatchGraphStats
+from warehouse.named_rows import named_row, named_rows
+from warehouse.rows import AlternativeRow, MatchGraphStats
 from warehouse.values import as_utc, maybe_utc
 
 METHOD_VERSION = "match-v1"
@@ -44,9 +44,7 @@ _DECIMALS = 9
 
 
 _CURRENT_CAPABILITIES = """
-SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-FROM current_extractions AS cur
-JOIN capabilities AS c ON c.run_id = cur.run_id
+SELECT tool_id, run_id, ordinal, title, description, unique_text FROM current_capabilities
 """
 
 
@@ -296,51 +294,6 @@ def _check_build_options(top_k: int, min_similarity: float, pair_threshold: floa
             )
 
 
-# -- comparisons ----------------------------------------------------------------------------------------
-
-
-def record_comparisons(
-    connection: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]], via: str
-) -> int:
-    """Insert one ``comparison_events`` row per pair, timed now; the caller holds the transaction."""
-    check_via(via)
-    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence):
-        raise CapgraphError(
-            f"expected a sequence of (left_id, right_id) pairs, got {type(pairs).__name__}",
-            subject="comparison events",
-            hint="pass the compared pairs themselves, not their count",
-        )
-    for pair in pairs:
-        if (
-            not isinstance(pair, tuple | list)
-            or len(pair) != 2
-            or not all(isinstance(tool_id, str) and tool_id.strip() for tool_id in pair)
-        ):
-            raise CapgraphError(
-                f"{pair!r} is not a pair of tool ids",
-                subject="comparison events",
-                hint="pass (left_id, right_id) tuples of stored tool ids",
-            )
-    if not pairs:
-        return 0
-    connection.execute(
-        'INSERT INTO comparison_events ("at", left_id, right_id, via) '
-        "SELECT now(), unnest($left_ids), unnest($right_ids), $via",
-        {"left_ids": [left for left, _ in pairs], "right_ids": [right for _, right in pairs], "via": via},
-    )
-    return len(pairs)
-
-
-def check_via(via: str) -> None:
-    allowed = get_args(ComparisonVia)
-    if via not in allowed:
-        raise CapgraphError(
-            f"{via!r} is not a way a comparison is made",
-            subject="comparison events",
-            hint="use via= one of: " + ", ".join(allowed),
-        )
-
-
 # -- reading ------------------------------------------------------------------------------------------
 
 _EDGES_OF = """
@@ -383,35 +336,36 @@ def alternatives(
             subject=tool_id,
             hint="pass a limit of 0 or more, or None",
         )
-    edges = connection.execute(_EDGES_OF, {"tool_id": tool_id, "limit": limit}).fetchall()
+    edges = named_rows(connection.execute(_EDGES_OF, {"tool_id": tool_id, "limit": limit}))
     if not edges:
         return []
     pairs: dict[str, list[tuple[int, int, float]]] = {}
-    for alternative_id, tool_ordinal, alternative_ordinal, similarity in connection.execute(
-        _PAIRS_OF, {"tool_id": tool_id}
-    ).fetchall():
-        pairs.setdefault(alternative_id, []).append((tool_ordinal, alternative_ordinal, similarity))
-    titles = _titles(connection, {edges[0][6]} | {edge[7] for edge in edges})
+    for pair in named_rows(connection.execute(_PAIRS_OF, {"tool_id": tool_id})):
+        pairs.setdefault(pair["alternative_id"], []).append(
+            (pair["tool_ordinal"], pair["alternative_ordinal"], pair["similarity"])
+        )
+    run_ids = {edges[0]["tool_run_id"]} | {edge["alternative_run_id"] for edge in edges}
+    titles = _titles(connection, run_ids)
     return [
         _alternative_row(
             tool_id,
-            alternative_id,
-            name,
-            kind,
-            rank=int(rank),
-            similarity=float(similarity),
-            pairs=pairs.get(alternative_id, []),
-            tool_titles=titles.get(tool_run_id, {}),
-            alternative_titles=titles.get(alternative_run_id, {}),
-            built_at=as_utc(built),
+            edge["alternative_id"],
+            edge["name"],
+            edge["kind"],
+            rank=int(edge["rank"]),
+            similarity=float(edge["similarity"]),
+            pairs=pairs.get(edge["alternative_id"], []),
+            tool_titles=titles.get(edge["tool_run_id"], {}),
+            alternative_titles=titles.get(edge["alternative_run_id"], {}),
+            built_at=as_utc(edge["built_at"]),
         )
-        for alternative_id, name, kind, rank, similarity, built, tool_run_id, alternative_run_id in edges
+        for edge in edges
     ]
 
 
 def built_at(connection: duckdb.DuckDBPyConnection) -> datetime | None:
-    row = connection.execute(_NEWEST_BUILD).fetchone()
-    return None if row is None else as_utc(row[1])
+    row = named_row(connection.execute(_NEWEST_BUILD))
+    return None if row is None else as_utc(row["built_at"])
 
 
 _PAIR_CONTEXT = """
@@ -431,15 +385,13 @@ _PAIR_RECORDS = """
 SELECT tool_id, run_id, ordinal, title,
        match_tokens(match_capability_text(title, description, unique_text))
 FROM (
-    SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-    FROM current_extractions AS cur
-    JOIN capabilities AS c ON c.run_id = cur.run_id
-    WHERE cur.tool_id = $tool_id
+    SELECT tool_id, run_id, ordinal, title, description, unique_text
+    FROM current_capabilities
+    WHERE tool_id = $tool_id
     UNION ALL
-    SELECT cur.tool_id, c.run_id, c.ordinal, c.title, c.description, c.unique_text
-    FROM current_extractions AS cur
-    JOIN capabilities AS c ON c.run_id = cur.run_id
-    WHERE cur.tool_id = $other_id
+    SELECT tool_id, run_id, ordinal, title, description, unique_text
+    FROM current_capabilities
+    WHERE tool_id = $other_id
 )
 """
 
@@ -581,10 +533,8 @@ def _best_pairs(
 
 def _titles(connection: duckdb.DuckDBPyConnection, run_ids: set[str]) -> dict[str, Titles]:
     found: dict[str, Titles] = {}
-    for run_id, ordinal, title in connection.execute(
-        _TITLES_OF_RUNS, {"run_ids": sorted(run_ids)}
-    ).fetchall():
-        found.setdefault(run_id, {})[ordinal] = title
+    for row in named_rows(connection.execute(_TITLES_OF_RUNS, {"run_ids": sorted(run_ids)})):
+        found.setdefault(row["run_id"], {})[row["ordinal"]] = row["title"]
     return found
 
 
@@ -602,17 +552,29 @@ def _alternative_row(
     built_at: datetime | None,
 ) -> AlternativeRow:
     shared = tuple(
-        CapabilityPair(
-            tool_ordinal=int(tool_ordinal),
-            tool_title=tool_titles.get(tool_ordinal, ""),
-            alternative_ordinal=int(alternative_ordinal),
-            alternative_title=alternative_titles.get(alternative_ordinal, ""),
+        SharedPair(
+            left_ordinal=int(tool_ordinal),
+            left_title=tool_titles.get(tool_ordinal, ""),
+            right_ordinal=int(alternative_ordinal),
+            right_title=alternative_titles.get(alternative_ordinal, ""),
             similarity=float(pair_similarity),
         )
         for tool_ordinal, alternative_ordinal, pair_similarity in sorted(pairs)
     )
-    paired_tool = {pair.tool_ordinal for pair in shared}
-    paired_alternative = {pair.alternative_ordinal for pair in shared}
+    paired_tool = {pair.left_ordinal for pair in shared}
+    paired_alternative = {pair.right_ordinal for pair in shared}
+    match = PairMatch(
+        similarity=similarity,
+        shared=shared,
+        only_left=tuple(
+            title for ordinal, title in sorted(tool_titles.items()) if ordinal not in paired_tool
+        ),
+        only_right=tuple(
+            title
+            for ordinal, title in sorted(alternative_titles.items())
+            if ordinal not in paired_alternative
+        ),
+    )
     return AlternativeRow(
         tool_id=tool_id,
         alternative_id=alternative_id,
@@ -620,14 +582,6 @@ def _alternative_row(
         alternative_kind=kind,
         rank=rank,
         similarity=similarity,
-        shared=shared,
-        only_tool=tuple(
-            title for ordinal, title in sorted(tool_titles.items()) if ordinal not in paired_tool
-        ),
-        only_alternative=tuple(
-            title
-            for ordinal, title in sorted(alternative_titles.items())
-            if ordinal not in paired_alternative
-        ),
+        match=match,
         built_at=built_at,
     )

@@ -26,6 +26,7 @@ from schemas import (
 )
 from warehouse import match_graph
 from warehouse.duck_errors import first_line
+from warehouse.named_rows import NamedRow, named_row, named_rows
 from warehouse.rows import (
     INGEST_RUN_COLUMNS,
     AlternativeRow,
@@ -54,6 +55,8 @@ from warehouse.values import as_utc, maybe_utc, plain_decimal
 _TOOL_COLUMNS = """
     id, name, kind, summary, homepage, license, version, pricing, price_amount, price_currency, price_unit
 """
+_KEY_COLUMNS = "r.document_sha256, r.extractor, r.model, r.prompt_version"
+"""Whether a run's records are still current (``ExtractionKey``), of ``extraction_runs AS r``."""
 _RUN_COLUMNS = """
     run_id, ingest_id, tool_id, extractor, model, prompt_version, document_sha256, status,
     started_at, finished_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
@@ -86,71 +89,70 @@ class ReadSession:
 
     def current_key(self, tool_id: str) -> ExtractionKey | None:
         """The key of the run whose records are the tool's current ones; None when it has none."""
-        row = self._connection.execute(
-            """
-            SELECT r.document_sha256, r.extractor, r.model, r.prompt_version
-            FROM current_extractions AS cur
-            JOIN extraction_runs AS r ON r.run_id = cur.run_id
-            WHERE cur.tool_id = ?
-            """,
-            [tool_id],
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return ExtractionKey(document_sha256=row[0], extractor=row[1], model=row[2], prompt_version=row[3])
+        row = named_row(
+            self._connection.execute(
+                f"""
+                SELECT {_KEY_COLUMNS}
+                FROM current_extractions AS cur
+                JOIN extraction_runs AS r ON r.run_id = cur.run_id
+                WHERE cur.tool_id = ?
+                """,
+                [tool_id],
+            )
+        )
+        return None if row is None else _key_from_row(row)
 
-    def ingest_snapshot(self) -> dict[str, StoredState]:
+    def stored_states(self) -> dict[str, StoredState]:
         """Every stored tool with its current key, latest signals, record count and any rejected latest key,
         so a re-run can skip unchanged tools without touching the warehouse again."""
         keys = {
-            row[0]: None if row[1] is None else ExtractionKey(*row[1:])
-            for row in self._connection.execute(
-                """
-                SELECT cur.tool_id, r.document_sha256, r.extractor, r.model, r.prompt_version
-                FROM current_extractions AS cur
-                JOIN extraction_runs AS r ON r.run_id = cur.run_id
-                """
-            ).fetchall()
+            row["tool_id"]: _key_from_row(row)
+            for row in named_rows(
+                self._connection.execute(
+                    f"""
+                    SELECT cur.tool_id, {_KEY_COLUMNS}
+                    FROM current_extractions AS cur
+                    JOIN extraction_runs AS r ON r.run_id = cur.run_id
+                    """
+                )
+            )
         }
         rejected = {
-            row[0]: ExtractionKey(*row[1:5])
-            for row in self._connection.execute(
-                """
-                SELECT tool_id, document_sha256, extractor, model, prompt_version, status
-                FROM extraction_runs
-                QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY started_at DESC) = 1
-                """
-            ).fetchall()
-            if row[-1] == "rejected"
+            row["tool_id"]: _key_from_row(row)
+            for row in named_rows(
+                self._connection.execute(
+                    f"""
+                    SELECT r.tool_id, {_KEY_COLUMNS}, r.status
+                    FROM extraction_runs AS r
+                    QUALIFY row_number() OVER (PARTITION BY r.tool_id ORDER BY r.started_at DESC) = 1
+                    """
+                )
+            )
+            if row["status"] == "rejected"
         }
         counts = {
-            tool_id: (int(total), int(grounded))
-            for tool_id, total, grounded in self._connection.execute(
-                """
-                SELECT cur.tool_id, count(*), count(*) FILTER (WHERE c.grounded)
-                FROM current_extractions AS cur
-                JOIN capabilities AS c ON c.run_id = cur.run_id
-                GROUP BY cur.tool_id
-                """
-            ).fetchall()
+            row["tool_id"]: row
+            for row in named_rows(
+                self._connection.execute(
+                    """
+                    SELECT tool_id, count(*) AS capabilities, count(*) FILTER (WHERE grounded) AS grounded
+                    FROM current_capabilities
+                    GROUP BY tool_id
+                    """
+                )
+            )
         }
         signals: dict[str, dict[str, float]] = {}
-        for tool_id, name, value in self._connection.execute(
-            """
-            SELECT tool_id, name, value
-            FROM signals
-            QUALIFY row_number() OVER (
-                PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
-            """
-        ).fetchall():
-            signals.setdefault(tool_id, {})[name] = value
+        for row in named_rows(self._connection.execute("SELECT tool_id, name, value FROM latest_signals")):
+            signals.setdefault(row["tool_id"], {})[row["name"]] = row["value"]
+        no_records = {"capabilities": 0, "grounded": 0}
         return {
             tool.id: StoredState(
                 tool=tool,
                 key=keys.get(tool.id),
                 signals=signals.get(tool.id, {}),
-                capabilities=counts.get(tool.id, (0, 0))[0],
-                grounded=counts.get(tool.id, (0, 0))[1],
+                capabilities=int(counts.get(tool.id, no_records)["capabilities"]),
+                grounded=int(counts.get(tool.id, no_records)["grounded"]),
                 rejected_key=rejected.get(tool.id),
             )
             for tool in self._tools()
@@ -164,16 +166,17 @@ class ReadSession:
         absolute) whose file a tracked absolute id names too: same path ending, and the same latest
         document or the same name."""
         return [
-            (old, new)
-            for old, new in self._connection.execute(
-                """
+            (row["old_id"], row["new_id"])
+            for row in named_rows(
+                self._connection.execute(
+                    """
                 WITH latest_document AS (
                     SELECT tool_id, document_sha256
                     FROM extraction_runs
                     WHERE document_sha256 IS NOT NULL
                     QUALIFY row_number() OVER (PARTITION BY tool_id ORDER BY started_at DESC) = 1
                 )
-                SELECT old.id, new.id
+                SELECT old.id AS old_id, new.id AS new_id
                 FROM tools AS old
                 JOIN tools AS new
                     ON starts_with(new.id, 'file:/')
@@ -184,7 +187,8 @@ class ReadSession:
                     AND (old_doc.document_sha256 = new_doc.document_sha256 OR old.name = new.name)
                 ORDER BY old.id, new.id
                 """
-            ).fetchall()
+                )
+            )
         ]
 
     def tool_ids(self) -> list[str]:
@@ -194,21 +198,17 @@ class ReadSession:
 
     def document(self, sha256: str) -> SourceDocument | None:
         """A stored document by hash, exactly as it was fetched."""
-        row = self._connection.execute(
-            "SELECT tool_id, origin, fetched_at, media_type, text, sha256, metadata FROM documents "
-            "WHERE sha256 = ?",
-            [sha256],
-        ).fetchone()
+        row = named_row(
+            self._connection.execute(
+                "SELECT tool_id, origin, fetched_at, media_type, text, sha256, metadata FROM documents "
+                "WHERE sha256 = ?",
+                [sha256],
+            )
+        )
         if row is None:
             return None
         return SourceDocument(
-            tool_id=row[0],
-            origin=row[1],
-            fetched_at=as_utc(row[2]),
-            media_type=row[3],
-            text=row[4],
-            sha256=row[5],
-            metadata=json.loads(row[6]),
+            **row | {"fetched_at": as_utc(row["fetched_at"]), "metadata": json.loads(row["metadata"])}
         )
 
     # -- what renderers and the CLI show -------------------------------------------------------
@@ -221,10 +221,12 @@ class ReadSession:
         document_origin: str | None = None
         if run is not None:
             capabilities = self._capabilities_of_run(run.run_id, capability_limit)
-            origin_row = self._connection.execute(
-                "SELECT origin FROM documents WHERE sha256 = ?", [run.document_sha256]
-            ).fetchone()
-            document_origin = origin_row[0] if origin_row else None
+            origin_row = named_row(
+                self._connection.execute(
+                    "SELECT origin FROM documents WHERE sha256 = ?", [run.document_sha256]
+                )
+            )
+            document_origin = origin_row["origin"] if origin_row else None
         return ToolProfile(
             tool=tool,
             capabilities=capabilities,
@@ -235,46 +237,42 @@ class ReadSession:
 
     def cached_http(self, url: str) -> CachedHttpRow | None:
         """The body and validators last stored for ``url``, if any."""
-        row = self._connection.execute(
-            "SELECT etag, last_modified, content_type, body FROM http_cache WHERE url = ?", [url]
-        ).fetchone()
-        if row is None:
-            return None
-        return CachedHttpRow(url=url, etag=row[0], last_modified=row[1], content_type=row[2], text=row[3])
+        row = named_row(
+            self._connection.execute(
+                "SELECT url, etag, last_modified, content_type, body AS text FROM http_cache WHERE url = ?",
+                [url],
+            )
+        )
+        return None if row is None else CachedHttpRow(**row)
 
     def capability_count(self, tool_id: str) -> int:
         """How many current records the tool has (0 for an unknown tool)."""
-        (count,) = self._connection.execute(
-            """
-            SELECT count(*)
-            FROM current_extractions AS cur
-            JOIN capabilities AS c ON c.run_id = cur.run_id
-            WHERE cur.tool_id = ?
-            """,
-            [tool_id],
-        ).fetchone() or (0,)
-        return int(count)
+        row = named_row(
+            self._connection.execute(
+                "SELECT count(*) AS records FROM current_capabilities WHERE tool_id = ?", [tool_id]
+            )
+        )
+        return 0 if row is None else int(row["records"])
 
     def list_tools(self) -> list[ToolRow]:
-        rows = self._connection.execute(
-            """
-            SELECT id, name, kind, pricing, capabilities, ungrounded,
-                   last_run_at, last_run_status, last_run_error
-            FROM tool_summary
-            ORDER BY id
-            """
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                """
+                SELECT id, name, kind, pricing, capabilities, ungrounded,
+                       last_run_at, last_run_status AS last_status, last_run_error AS last_error
+                FROM tool_summary
+                ORDER BY id
+                """
+            )
+        )
         return [
             ToolRow(
-                id=row[0],
-                name=row[1],
-                kind=row[2],
-                pricing=row[3],
-                capabilities=int(row[4]),
-                ungrounded=int(row[5]),
-                last_run_at=maybe_utc(row[6]),
-                last_status=row[7],
-                last_error=row[8],
+                **row
+                | {
+                    "capabilities": int(row["capabilities"]),
+                    "ungrounded": int(row["ungrounded"]),
+                    "last_run_at": maybe_utc(row["last_run_at"]),
+                }
             )
             for row in rows
         ]
@@ -285,35 +283,32 @@ class ReadSession:
             raise CapgraphError(
                 f"limit must be 0 or more, not {limit}", subject="runs", hint="pass --limit N"
             )
-        rows = self._connection.execute(
-            """
-            SELECT r.run_id, r.ingest_id, r.tool_id, r.extractor, r.model, r.prompt_version, r.status,
-                   r.started_at, r.duration_ms,
-                   (SELECT count(*) FROM capabilities AS c WHERE c.run_id = r.run_id),
-                   r.input_tokens, r.output_tokens, r.cost_usd, r.error
-            FROM extraction_runs AS r
-            WHERE $tool_id IS NULL OR r.tool_id = $tool_id
-            ORDER BY r.started_at DESC, r.finished_at DESC, r.run_id
-            LIMIT $limit
-            """,
-            {"tool_id": tool_id, "limit": limit},
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                """
+                SELECT r.run_id, r.ingest_id, r.tool_id, r.extractor, r.model, r.prompt_version, r.status,
+                       r.started_at, r.duration_ms,
+                       (SELECT count(*) FROM capabilities AS c WHERE c.run_id = r.run_id) AS capabilities,
+                       r.input_tokens, r.output_tokens, r.cost_usd, r.error
+                FROM extraction_runs AS r
+                WHERE $tool_id IS NULL OR r.tool_id = $tool_id
+                ORDER BY r.started_at DESC, r.finished_at DESC, r.run_id
+                LIMIT $limit
+                """,
+                {"tool_id": tool_id, "limit": limit},
+            )
+        )
         return [
             RunRow(
-                run_id=row[0],
-                ingest_id=row[1],
-                tool_id=row[2],
-                extractor=row[3],
-                model=row[4],
-                prompt_version=row[5],
-                status=row[6],
-                started_at=as_utc(row[7]),
-                duration_ms=int(row[8]),
-                capabilities=int(row[9]),
-                input_tokens=int(row[10]),
-                output_tokens=int(row[11]),
-                cost_usd=plain_decimal(row[12]),
-                error=row[13],
+                **row
+                | {
+                    "started_at": as_utc(row["started_at"]),
+                    "duration_ms": int(row["duration_ms"]),
+                    "capabilities": int(row["capabilities"]),
+                    "input_tokens": int(row["input_tokens"]),
+                    "output_tokens": int(row["output_tokens"]),
+                    "cost_usd": plain_decimal(row["cost_usd"]),
+                }
             )
             for row in rows
         ]
@@ -324,38 +319,34 @@ class ReadSession:
             raise CapgraphError(
                 f"limit must be 0 or more, not {limit}", subject="runs", hint="pass --limit N"
             )
-        rows = self._connection.execute(
-            f"""
-            SELECT {INGEST_RUN_COLUMNS}
-            FROM ingest_runs
-            ORDER BY started_at DESC, finished_at DESC, ingest_id
-            LIMIT $limit
-            """,
-            {"limit": limit},
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                f"""
+                SELECT {INGEST_RUN_COLUMNS}
+                FROM ingest_runs
+                ORDER BY started_at DESC, finished_at DESC, ingest_id
+                LIMIT $limit
+                """,
+                {"limit": limit},
+            )
+        )
+        counts = ("seen", "extracted", "unchanged", "failed", "skipped")
         return [
             IngestRunRow(
-                ingest_id=row[0],
-                started_at=as_utc(row[1]),
-                finished_at=as_utc(row[2]),
-                trigger=row[3],
-                command=row[4],
-                extractor=row[5],
-                seen=int(row[6]),
-                extracted=int(row[7]),
-                unchanged=int(row[8]),
-                failed=int(row[9]),
-                skipped=int(row[10]),
-                cost_usd=plain_decimal(row[11]),
-                status=row[12],
-                stop_reason=row[13],
+                **row
+                | {name: int(row[name]) for name in counts}
+                | {
+                    "started_at": as_utc(row["started_at"]),
+                    "finished_at": as_utc(row["finished_at"]),
+                    "cost_usd": plain_decimal(row["cost_usd"]),
+                }
             )
             for row in rows
         ]
 
     def tool_scores(self, tool_id: str) -> ToolScoreRow | None:
         """The tool's sub-scores and rank from the ``tool_scores`` view; None for an unknown tool."""
-        row = self._connection.execute(VIEW_SCORES_SQL, [[tool_id]]).fetchone()
+        row = named_row(self._connection.execute(VIEW_SCORES_SQL, [[tool_id]]))
         return None if row is None else tool_score_from_row(row)
 
     def page_scores(self, tool_ids: Sequence[str]) -> dict[str, ToolScoreRow]:
@@ -363,18 +354,18 @@ class ReadSession:
         the ``tool_scores`` view for any tool the snapshot lacks. Unknown ids are left out."""
         wanted = list(dict.fromkeys(tool_ids))
         found = {
-            row[0]: tool_score_from_row(row)
-            for row in self._connection.execute(SNAPSHOT_SQL, [wanted]).fetchall()
+            row["tool_id"]: tool_score_from_row(row)
+            for row in named_rows(self._connection.execute(SNAPSHOT_SQL, [wanted]))
         }
         missing = [tool_id for tool_id in wanted if tool_id not in found]
         if missing:
-            for row in self._connection.execute(VIEW_SCORES_SQL, [missing]).fetchall():
-                found[row[0]] = tool_score_from_row(row)
+            for row in named_rows(self._connection.execute(VIEW_SCORES_SQL, [missing])):
+                found[row["tool_id"]] = tool_score_from_row(row)
         return found
 
     def score_inputs(self, tool_id: str) -> list[ScoreInputRow]:
         """Every input the tool's scores rest on, by input name; empty for an unknown tool."""
-        rows = self._connection.execute(SCORE_INPUTS_SQL, [tool_id]).fetchall()
+        rows = named_rows(self._connection.execute(SCORE_INPUTS_SQL, [tool_id]))
         return [score_input_from_row(row) for row in rows]
 
     # -- the match graph ---------------------------------------------------------------------------
@@ -428,64 +419,67 @@ class ReadSession:
             raise CapgraphError(
                 f"cannot group costs by {by!r}", subject="costs", hint="group by one of: run, model, tool"
             )
-        rows = self._connection.execute(
-            f"""
-            SELECT {_COST_KEYS[by]} AS key,
-                   count(*),
-                   sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
-                   CASE WHEN bool_or(cost_usd IS NULL) THEN NULL ELSE sum(cost_usd) END,
-                   count(*) FILTER (WHERE cost_usd IS NULL),
-                   coalesce(sum(cost_usd), 0)
-            FROM api_calls
-            WHERE $since IS NULL OR started_at >= $since
-            GROUP BY key
-            ORDER BY {_COST_ORDER[by]}
-            """,
-            {"since": None if since is None else as_utc(since)},
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                f"""
+                SELECT {_COST_KEYS[by]} AS key,
+                       count(*) AS calls,
+                       sum(input_tokens) AS input_tokens,
+                       sum(output_tokens) AS output_tokens,
+                       sum(cache_read_tokens) AS cache_read_tokens,
+                       sum(cache_write_tokens) AS cache_write_tokens,
+                       CASE WHEN bool_or(cost_usd IS NULL) THEN NULL ELSE sum(cost_usd) END AS cost_usd,
+                       count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+                       coalesce(sum(cost_usd), 0) AS known_cost_usd
+                FROM api_calls
+                WHERE $since IS NULL OR started_at >= $since
+                GROUP BY key
+                ORDER BY {_COST_ORDER[by]}
+                """,
+                {"since": None if since is None else as_utc(since)},
+            )
+        )
+        counts = ("calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
         return [
             CostRow(
                 group=by,
-                key=row[0],
-                calls=int(row[1]),
-                input_tokens=int(row[2]),
-                output_tokens=int(row[3]),
-                cache_read_tokens=int(row[4]),
-                cache_write_tokens=int(row[5]),
-                cost_usd=plain_decimal(row[6]),
-                unpriced_calls=int(row[7]),
+                key=row["key"],
+                **{name: int(row[name]) for name in (*counts, "unpriced_calls")},
+                cost_usd=plain_decimal(row["cost_usd"]),
                 # Never NULL: the query sums the known costs with coalesce(..., 0).
-                known_cost_usd=plain_decimal(Decimal(row[8])),
+                known_cost_usd=plain_decimal(Decimal(row["known_cost_usd"])),
             )
             for row in rows
         ]
 
     def open_batches(self) -> list[BatchRow]:
         """Batches submitted but not yet finished, oldest first, to resume after a crash."""
-        rows = self._connection.execute(
-            """
-            SELECT b.batch_id, b.ingest_id, b.model, b.status, b.created_at, b.finished_at,
-                   (SELECT list(struct_pack(custom_id := i.custom_id, tool_id := i.tool_id,
-                                            document_sha256 := i.document_sha256)
-                                ORDER BY i.custom_id)
-                    FROM batch_items AS i WHERE i.batch_id = b.batch_id)
-            FROM batches AS b
-            WHERE b.status = 'in_progress'
-            ORDER BY b.created_at, b.batch_id
-            """
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                """
+                SELECT b.batch_id, b.ingest_id, b.model, b.status, b.created_at, b.finished_at,
+                       (SELECT list(struct_pack(custom_id := i.custom_id, tool_id := i.tool_id,
+                                                document_sha256 := i.document_sha256)
+                                    ORDER BY i.custom_id)
+                        FROM batch_items AS i WHERE i.batch_id = b.batch_id) AS items
+                FROM batches AS b
+                WHERE b.status = 'in_progress'
+                ORDER BY b.created_at, b.batch_id
+                """
+            )
+        )
         return [
             BatchRow(
-                batch_id=row[0],
-                ingest_id=row[1],
-                model=row[2],
-                status=row[3],
-                created_at=as_utc(row[4]),
-                finished_at=maybe_utc(row[5]),
-                items={item["custom_id"]: item["tool_id"] for item in row[6] or []},
+                batch_id=row["batch_id"],
+                ingest_id=row["ingest_id"],
+                model=row["model"],
+                status=row["status"],
+                created_at=as_utc(row["created_at"]),
+                finished_at=maybe_utc(row["finished_at"]),
+                items={item["custom_id"]: item["tool_id"] for item in row["items"] or []},
                 documents={
                     item["custom_id"]: item["document_sha256"]
-                    for item in row[6] or []
+                    for item in row["items"] or []
                     if item["document_sha256"]
                 },
             )
@@ -506,14 +500,16 @@ class ReadSession:
             connection.close()
 
     def _tools(self, tool_id: str | None = None) -> list[Tool]:
-        rows = self._connection.execute(
-            f"""
-            SELECT {_TOOL_COLUMNS} FROM tools
-            WHERE $tool_id IS NULL OR id = $tool_id
-            ORDER BY id
-            """,
-            {"tool_id": tool_id},
-        ).fetchall()
+        rows = named_rows(
+            self._connection.execute(
+                f"""
+                SELECT {_TOOL_COLUMNS} FROM tools
+                WHERE $tool_id IS NULL OR id = $tool_id
+                ORDER BY id
+                """,
+                {"tool_id": tool_id},
+            )
+        )
         return [_tool_from_row(row) for row in rows]
 
     def _tool(self, tool_id: str) -> Tool:
@@ -527,21 +523,24 @@ class ReadSession:
         return found[0]
 
     def _current_run(self, tool_id: str) -> ExtractionRun | None:
-        row = self._connection.execute(
-            f"""
-            SELECT {_RUN_COLUMNS}
-            FROM extraction_runs
-            WHERE run_id = (SELECT run_id FROM current_extractions WHERE tool_id = ?)
-            """,
-            [tool_id],
-        ).fetchone()
+        row = named_row(
+            self._connection.execute(
+                f"""
+                SELECT {_RUN_COLUMNS}
+                FROM extraction_runs
+                WHERE run_id = (SELECT run_id FROM current_extractions WHERE tool_id = ?)
+                """,
+                [tool_id],
+            )
+        )
         return None if row is None else _run_from_row(row)
 
     def _capabilities_of_run(self, run_id: str, limit: int | None) -> list[Capability]:
-        rows = self._connection.execute(
-            # Record ids are "<run_id>/<ordinal>", so the prefix picks the run's quotes without the
-            # whole-table join a correlated subquery becomes (half the time of a page on a big file).
-            """
+        rows = named_rows(
+            self._connection.execute(
+                # Record ids are "<run_id>/<ordinal>", so the prefix picks the run's quotes without the
+                # whole-table join a correlated subquery becomes (half the time of a page on a big file).
+                """
             WITH quotes AS (
                 SELECT capability_id,
                        list(struct_pack(quote := quote, first := start_offset, last := end_offset)
@@ -557,73 +556,66 @@ class ReadSession:
             ORDER BY c.ordinal
             LIMIT $limit
             """,
-            {"run_id": run_id, "limit": limit},
-        ).fetchall()
+                {"run_id": run_id, "limit": limit},
+            )
+        )
         return [
             Capability(
-                title=row[0],
-                description=row[1],
-                unique=row[2],
-                vs_alternatives=row[3],
-                grounded=row[4],
+                title=row["title"],
+                description=row["description"],
+                unique=row["unique_text"],
+                vs_alternatives=row["vs_alternatives"],
+                grounded=row["grounded"],
                 evidence=[
                     Evidence(quote=item["quote"], start=item["first"], end=item["last"])
-                    for item in row[5] or []
+                    for item in row["evidence"] or []
                 ],
             )
             for row in rows
         ]
 
     def _latest_signals(self, tool_id: str) -> list[Signal]:
-        rows = self._connection.execute(
-            """
-            SELECT name, value, observed_at, source
-            FROM signals
-            WHERE tool_id = ?
-            QUALIFY row_number() OVER (PARTITION BY name ORDER BY observed_at DESC, recorded_at DESC) = 1
-            ORDER BY name
-            """,
-            [tool_id],
-        ).fetchall()
-        return [
-            Signal(tool_id=tool_id, name=row[0], value=row[1], observed_at=as_utc(row[2]), source=row[3])
-            for row in rows
-        ]
+        rows = named_rows(
+            self._connection.execute(
+                "SELECT tool_id, name, value, observed_at, source FROM latest_signals "
+                "WHERE tool_id = ? ORDER BY name",
+                [tool_id],
+            )
+        )
+        return [Signal(**row | {"observed_at": as_utc(row["observed_at"])}) for row in rows]
 
 
-def _run_from_row(row: tuple[Any, ...]) -> ExtractionRun:
+def _key_from_row(row: NamedRow) -> ExtractionKey | None:
+    """The run's key from its ``_KEY_COLUMNS``; None for a run that read no document."""
+    if row["document_sha256"] is None:
+        return None
+    return ExtractionKey(
+        document_sha256=row["document_sha256"],
+        extractor=row["extractor"],
+        model=row["model"],
+        prompt_version=row["prompt_version"],
+    )
+
+
+def _run_from_row(row: NamedRow) -> ExtractionRun:
     return ExtractionRun(
-        run_id=row[0],
-        ingest_id=row[1],
-        tool_id=row[2],
-        extractor=row[3],
-        model=row[4],
-        prompt_version=row[5],
-        document_sha256=row[6],
-        status=row[7],
-        started_at=as_utc(row[8]),
-        finished_at=as_utc(row[9]),
-        input_tokens=row[10],
-        output_tokens=row[11],
-        cache_read_tokens=row[12],
-        cache_write_tokens=row[13],
-        cost_usd=plain_decimal(row[14]),
-        error=row[15],
+        **row
+        | {
+            "started_at": as_utc(row["started_at"]),
+            "finished_at": as_utc(row["finished_at"]),
+            "cost_usd": plain_decimal(row["cost_usd"]),
+        }
     )
 
 
-def _tool_from_row(row: tuple[Any, ...]) -> Tool:
+_PRICE_COLUMNS = ("price_amount", "price_currency", "price_unit")
+
+
+def _tool_from_row(row: NamedRow) -> Tool:
     price = None
-    if row[8] is not None:
-        price = Price(amount=plain_decimal(row[8]), currency=row[9], unit=row[10])
-    return Tool(
-        id=row[0],
-        name=row[1],
-        kind=row[2],
-        summary=row[3],
-        homepage=row[4],
-        license=row[5],
-        version=row[6],
-        pricing=row[7],
-        starting_price=price,
-    )
+    if row["price_amount"] is not None:
+        price = Price(
+            amount=plain_decimal(row["price_amount"]), currency=row["price_currency"], unit=row["price_unit"]
+        )
+    fields = {name: value for name, value in row.items() if name not in _PRICE_COLUMNS}
+    return Tool(**fields, starting_price=price)

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from schemas import Tool
+from schemas import PairMatch, Tool
 from schemas.choices import CostGrouping
 
 BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
@@ -186,10 +186,6 @@ class ToolScoreRow:
     formula_version: str
 
 
-ComparisonVia = Literal["compare", "render", "site"]
-"""How a comparison came about: requested (`capgraph compare`), rendered on its own, or part of a site."""
-
-
 @dataclass(frozen=True, slots=True)
 class MatchGraphStats:
     """What one rebuild of the match graph produced."""
@@ -202,22 +198,12 @@ class MatchGraphStats:
 
 
 @dataclass(frozen=True, slots=True)
-class CapabilityPair:
-    """A capability of the tool and its closest capability of the alternative (cosine of their terms)."""
-
-    tool_ordinal: int
-    tool_title: str
-    alternative_ordinal: int
-    alternative_title: str
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
 class AlternativeRow:
     """One alternative of a tool: how close it is, what the two share and what only one of them has.
 
     ``rank`` is the edge's rank in the newest build (None when the build has no such edge);
-    ``only_tool`` and ``only_alternative`` are capability titles in source order.
+    ``match`` is oriented from the tool (left) to the alternative (right), its only-one-side titles in
+    source order, and its similarity is ``similarity``.
     """
 
     tool_id: str
@@ -226,7 +212,5 @@ class AlternativeRow:
     alternative_kind: str
     rank: int | None
     similarity: float
-    shared: tuple[CapabilityPair, ...]
-    only_tool: tuple[str, ...]
-    only_alternative: tuple[str, ...]
+    match: PairMatch
     built_at: datetime | None

@@ -1,13 +1,13 @@
 """Reading the transparent score views: the queries ``ReadSession`` runs and the rows it builds.
 
-The formulas themselves live in SQL (migration 6 in ``warehouse/migrations.py``, formula scores-v2) so
-an analyst can read them; this module only selects from the views and turns their rows into plain records.
+The formulas themselves live in SQL (``warehouse/views/40_score_inputs.sql`` and ``41_tool_scores.sql``,
+formula scores-v2) so an analyst can read them; this module only selects from the views and turns their
+rows into plain records.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from warehouse.named_rows import NamedRow
 from warehouse.rows import ScoreInputRow, ToolScoreRow
 from warehouse.values import as_utc
 
@@ -32,26 +32,18 @@ ORDER BY input
 """
 
 
-def tool_score_from_row(row: tuple[Any, ...]) -> ToolScoreRow:
+def tool_score_from_row(row: NamedRow) -> ToolScoreRow:
+    """A row of ``_SCORE_COLUMNS`` by name (from the view or the snapshot alike)."""
+    rank = row["rank"]
     return ToolScoreRow(
-        tool_id=row[0],
-        adoption=row[1],
-        quality=row[2],
-        ecosystem=row[3],
-        match_graph=row[4],
-        rank=None if row[5] is None else int(row[5]),
-        inputs_used=int(row[6]),
-        times_matched=int(row[7]),
-        formula_version=row[8],
+        **row
+        | {
+            "rank": None if rank is None else int(rank),
+            "inputs_used": int(row["inputs_used"]),
+            "times_matched": int(row["times_matched"]),
+        }
     )
 
 
-def score_input_from_row(row: tuple[Any, ...]) -> ScoreInputRow:
-    return ScoreInputRow(
-        tool_id=row[0],
-        input=row[1],
-        value=float(row[2]),
-        source=row[3],
-        observed_at=as_utc(row[4]),
-        formula_version=row[5],
-    )
+def score_input_from_row(row: NamedRow) -> ScoreInputRow:
+    return ScoreInputRow(**row | {"value": float(row["value"]), "observed_at": as_utc(row["observed_at"])})

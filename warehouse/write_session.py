@@ -27,7 +27,7 @@ from schemas import (
     Tool,
     utc_now,
 )
-from warehouse import match_graph
+from warehouse import comparison_events, match_graph
 from warehouse.duck_errors import first_line
 from warehouse.known_rows import (
     LATEST_SIGNALS,
@@ -38,6 +38,7 @@ from warehouse.known_rows import (
     StoredLookup,
     ToolValues,
 )
+from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
     FINISHED_BATCH_STATUSES,
@@ -288,9 +289,9 @@ class WriteSession(ReadSession):
 
     def record_comparisons(self, pairs: Sequence[tuple[str, str]], *, via: str) -> int:
         """Note each (left_id, right_id) pair as compared ``via`` compare, render or site; rows written."""
-        match_graph.check_via(via)
+        comparison_events.check_via(via)
         with self._transaction("comparison events", f"recording {via} comparisons"):
-            return match_graph.record_comparisons(self._connection, pairs, via)
+            return comparison_events.record_comparisons(self._connection, pairs, via)
 
     def retire_tool(self, tool_id: str) -> bool:
         """Take a tool out of every listing, comparison, match and score, keeping its history.
@@ -299,16 +300,18 @@ class WriteSession(ReadSession):
         its ref again brings it back.
         """
         with self._transaction(tool_id, "retiring the tool"):
-            row = self._connection.execute(
-                "SELECT retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
-            ).fetchone()
+            row = named_row(
+                self._connection.execute(
+                    "SELECT retired_at IS NOT NULL AS retired FROM all_tools WHERE id = ?", [tool_id]
+                )
+            )
             if row is None:
                 raise NotFoundError(
                     "no such tool in the warehouse",
                     subject=tool_id,
                     hint="`capgraph tools` lists the stored tools",
                 )
-            if row[0]:
+            if row["retired"]:
                 return False
             self._connection.execute("UPDATE all_tools SET retired_at = now() WHERE id = ?", [tool_id])
             self._stored.changes.retired[tool_id] = True

@@ -101,20 +101,20 @@ def test_an_edge_lists_shared_capabilities_and_what_only_one_side_has(catalogue:
         "arrowdb",
         "Package",
     )
-    assert [(pair.tool_title, pair.alternative_title) for pair in closest.shared] == [
+    assert [(pair.left_title, pair.right_title) for pair in closest.match.shared] == [
         ("Nearest neighbour search", "HNSW neighbour search")
     ]
-    assert (closest.shared[0].tool_ordinal, closest.shared[0].alternative_ordinal) == (0, 0)
-    assert 0.3 <= closest.shared[0].similarity <= 1.0
-    assert closest.only_tool == ("Metadata filters", "Snapshot backups")
-    assert closest.only_alternative == ("Hybrid ranking",)
+    assert (closest.match.shared[0].left_ordinal, closest.match.shared[0].right_ordinal) == (0, 0)
+    assert 0.3 <= closest.match.shared[0].similarity <= 1.0
+    assert closest.match.only_left == ("Metadata filters", "Snapshot backups")
+    assert closest.match.only_right == ("Hybrid ranking",)
     assert closest.built_at is not None
     (books, *_) = _alternatives(catalogue, TALLYHOO)
-    assert [(pair.tool_title, pair.alternative_title) for pair in books.shared] == [
+    assert [(pair.left_title, pair.right_title) for pair in books.match.shared] == [
         ("Journal entries", "Double-entry journal")
     ]
-    assert books.only_tool == ("Currency conversion", "Payroll runs")
-    assert books.only_alternative == ("Bank reconciliation",)
+    assert books.match.only_left == ("Currency conversion", "Payroll runs")
+    assert books.match.only_right == ("Bank reconciliation",)
     edge = {(row[0], row[1]): row for row in _edges(catalogue)}
     assert edge[(QUIVER, ARROWDB)][4] == 1
 
@@ -220,10 +220,10 @@ def test_pair_match_on_a_pair_the_graph_does_not_link(catalogue: Warehouse) -> N
         match = session.pair_match(QUIVER, LEDGERLY)
         lonely = session.pair_match(PIXMILL, DRIFTER)
     assert LEDGERLY not in linked
-    assert (match.rank, match.shared, match.alternative_name) == (None, (), "ledgerly")
-    assert match.only_tool == ("Nearest neighbour search", "Metadata filters", "Snapshot backups")
-    assert match.only_alternative == ("Double-entry journal", "Bank reconciliation")
-    assert (lonely.similarity, lonely.only_tool, lonely.only_alternative) == (
+    assert (match.rank, match.match.shared, match.alternative_name) == (None, (), "ledgerly")
+    assert match.match.only_left == ("Nearest neighbour search", "Metadata filters", "Snapshot backups")
+    assert match.match.only_right == ("Double-entry journal", "Bank reconciliation")
+    assert (lonely.similarity, lonely.match.only_left, lonely.match.only_right) == (
         0.0,
         ("Thumbnail resizing",),
         (),
@@ -240,7 +240,7 @@ def test_pair_match_before_any_build_uses_the_current_records(catalogue: Warehou
     assert before.built_at is None and before.rank is None
     assert after.rank == 1
     # The statistics are the same records either way.
-    assert (before.similarity, before.shared) == (after.similarity, after.shared)
+    assert (before.similarity, before.match.shared) == (after.similarity, after.match.shared)
 
 
 def test_pair_match_refuses_unknown_tools_and_a_tool_with_itself(catalogue: Warehouse) -> None:

@@ -59,7 +59,7 @@ def test_a_retired_tool_leaves_every_listing_score_and_match(warehouse: Warehous
     with warehouse.reader() as session:
         assert not session.has_tool("installed:quarry")
         assert "installed:quarry" not in session.tool_ids()
-        assert "installed:quarry" not in session.ingest_snapshot()
+        assert "installed:quarry" not in session.stored_states()
         assert [row.alternative_id for row in session.alternatives("installed:lumen")] == ["installed:shale"]
         with pytest.raises(NotFoundError):
             session.tool_profile("installed:quarry")

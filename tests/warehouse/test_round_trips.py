@@ -221,13 +221,13 @@ def test_a_missing_file_cannot_be_read(tmp_path) -> None:
         pass
 
 
-def test_the_ingest_snapshot_holds_what_decides_an_unchanged_tool(populated: Warehouse) -> None:
+def test_the_stored_states_hold_what_decides_an_unchanged_tool(populated: Warehouse) -> None:
     with populated.writer() as session:
         session.record_signals([builders.signal("stars", 130, minutes=5)])
-        snapshot = session.ingest_snapshot()
+        states = session.stored_states()
         otter_key = session.current_key(builders.OTTER_ID)
-    assert set(snapshot) == {builders.OTTER_ID, builders.HERON_ID}
-    otter, heron = snapshot[builders.OTTER_ID], snapshot[builders.HERON_ID]
+    assert set(states) == {builders.OTTER_ID, builders.HERON_ID}
+    otter, heron = states[builders.OTTER_ID], states[builders.HERON_ID]
     assert (otter.tool, otter.key, otter.capabilities) == (builders.tool(), otter_key, 3)
     assert otter.signals == {"stars": 130.0, "downloads": 5400.0}
     assert (heron.tool, heron.key, heron.signals, heron.capabilities) == (builders.priced_tool(), None, {}, 0)
