@@ -186,9 +186,9 @@ def _run_ingestion(
 
     check_cost_cap(settings, context.extractor)  # before any work: a cap that cannot be kept refuses
     if batch:
-        from capgraph.batch import batch_client_for
+        from capgraph.batch import require_batches
 
-        batch_client_for(context)  # refuse before any work when the extractor cannot batch
+        require_batches(context)  # refuse before any work when the extractor cannot batch
     # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
     # into one line here, rather than a flow failure that Prefect would log with its traceback.
     context.load_snapshot()
@@ -331,7 +331,7 @@ def ingest(
                         context, refs=refs or [], catalog=catalog, force=force, batch=batch, progress=advance
                     )
                 if batch:
-                    from capgraph.batch import run_batch
+                    from capgraph.pipeline import run_batch
 
                     return run_batch(targets, context, force=force, on_outcome=advance)
                 from capgraph.pipeline import run_pipeline

@@ -28,7 +28,6 @@ from prefect.settings import PREFECT_LOGGING_LEVEL
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from capgraph.batch import run_batch
 from capgraph.ledger import check_cost_cap
 from capgraph.pipeline import (
     IngestContext,
@@ -37,6 +36,7 @@ from capgraph.pipeline import (
     RunSummary,
     ToolOutcome,
     extract_pending,
+    run_batch,
     run_pipeline,
 )
 from capgraph.settings import Settings
