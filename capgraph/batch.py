@@ -97,7 +97,7 @@ def submit(
             batch_id,
             ingest_id=context.ingest_id,
             items={custom_id: item.fetched.tool.id for custom_id, item in by_id.items()},
-            model=context.extractor.model,
+            model=context.extractor.model or context.extractor.name,
             documents={custom_id: item.fetched.document.sha256 for custom_id, item in by_id.items()},
         )
     return batch_id, by_id

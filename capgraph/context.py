@@ -69,6 +69,7 @@ class IngestContext:
     _unstored: dict[str, UnstoredResult] = field(default_factory=dict)
     _batches: BatchCapable[BatchOutcome] | None = None
     _batches_asked: bool = False
+    _snapshot_read: bool = False
 
     @classmethod
     def create(
@@ -109,7 +110,13 @@ class IngestContext:
         )
 
     def load_snapshot(self) -> None:
-        """Read what is stored for every tool once, so unchanged tools need no warehouse access at all."""
+        """Read what is stored for every tool, once per run, so unchanged tools need no warehouse access
+        at all. Later calls keep the first read: whoever calls first (the CLI, to report an unreadable
+        warehouse in one line; else the run itself) must hold the run lock already."""
+        with self._stop_lock:
+            if self._snapshot_read:
+                return
+            self._snapshot_read = True
         if not self.settings.db.exists():
             return
         book_calls_kept_aside(self.warehouse, self.settings.db)
