@@ -1,10 +1,14 @@
-"""Batch ingestion: tools that need extraction go through the Message Batches API at half the price.
+"""Batch ingestion: tools that need extraction go through the extractor's batch service (for Claude, the
+Message Batches API at half the price), through the ``BatchCapable`` protocol of ``extractors.base``.
 
 Submit one batch, persist its id (and the document each item sent) in the warehouse, poll with
 backoff, then store every item's outcome through the same grounding and storage path as real-time
 extraction. Errored items worth retrying are re-extracted in real time (where repairs happen); expired
 and canceled ones are reported and picked up again on the next run. A process killed while a batch is
 in flight resumes that batch on its next run instead of paying for the work twice.
+
+The real-time path (storing a result, extracting one tool now) is handed in as a ``RealTimePath`` by
+``capgraph.pipeline``, which imports this module; this module never imports the pipeline.
 """
 
 from __future__ import annotations
@@ -15,29 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ParamSpec, Protocol, TypeVar
 
-from capgraph.catalog import CatalogEntry
+from capgraph.context import IngestContext, PendingExtraction
 from capgraph.ledger import ToolCallHooks
-from capgraph.pipeline import (
-    RUN_STOPPED_NOTE,
-    ExtractAll,
-    IngestContext,
-    OutcomeStatus,
-    PendingExtraction,
-    ProgressCallback,
-    RunSummary,
-    ToolOutcome,
-    extract_pending,
-    run_pipeline,
-    store_extraction,
-)
-from extractors.anthropic import AnthropicExtractor
-from extractors.anthropic.batches import BatchClient, BatchItem, BatchOutcome
+from capgraph.outcomes import ToolOutcome, outcome_for, stops_the_run
+from extractors.base import BatchCapable, BatchItem, BatchOutcome, wait_for_batch
 from schemas import (
-    BudgetExceeded,
+    ApiCall,
+    CapabilitySet,
     CapgraphError,
-    DeferredError,
     ExtractionError,
-    FatalRunError,
     FetchResult,
     TransientError,
     utc_now,
@@ -45,6 +35,28 @@ from schemas import (
 
 _Args = ParamSpec("_Args")
 _Result = TypeVar("_Result")
+
+StoreResult = Callable[
+    [
+        PendingExtraction,
+        IngestContext,
+        CapabilitySet | None,
+        CapgraphError | None,
+        Sequence[ApiCall],
+        datetime,
+    ],
+    ToolOutcome,
+]
+ExtractNow = Callable[[PendingExtraction, IngestContext], ToolOutcome]
+
+
+@dataclass(frozen=True)
+class RealTimePath:
+    """What the batch path borrows from the real-time one: how a result is grounded and stored, and
+    how one tool is extracted now (an errored item worth retrying)."""
+
+    store: StoreResult
+    extract_now: ExtractNow
 
 
 class StepRunner(Protocol):
@@ -59,72 +71,64 @@ def direct(function: Callable[_Args, _Result], /, *args: _Args.args, **kwargs: _
     return function(*args, **kwargs)
 
 
-@dataclass(frozen=True)
-class WaitPolicy:
-    poll_seconds: float
-    max_poll_seconds: float
-    max_wait_seconds: float
-
-
-def batch_client_for(context: IngestContext) -> BatchClient:
-    """The batch client over the run's own extractor, so keys, prices and prompt version agree."""
-    if not isinstance(context.extractor, AnthropicExtractor):
+def require_batches(context: IngestContext) -> BatchCapable[BatchOutcome]:
+    """The run's batch service; a one-line error when its extractor has none (``--batch`` refuses)."""
+    batches = context.batches
+    if batches is None:
         raise CapgraphError(
-            f"--batch needs the anthropic extractor, this run uses {context.extractor.name}",
+            f"--batch needs the anthropic extractor (or another with a batch service), "
+            f"this run uses {context.extractor.name}",
             subject="ingest --batch",
             hint="set CAPGRAPH_ANTHROPIC_API_KEY (or CAPGRAPH_EXTRACTOR=anthropic)",
         )
-    return BatchClient(context.extractor, sleep=context.interrupt.sleep)
+    return batches
 
 
-def wait_policy(context: IngestContext) -> WaitPolicy:
-    settings = context.settings
-    return WaitPolicy(
-        settings.batch_poll_seconds, settings.batch_max_poll_seconds, settings.batch_max_wait_seconds
-    )
+def _items(by_id: dict[str, PendingExtraction]) -> list[BatchItem]:
+    return [
+        BatchItem(custom_id, item.fetched.document, item.fetched.tool) for custom_id, item in by_id.items()
+    ]
 
 
 def submit(
-    pending: Sequence[PendingExtraction], context: IngestContext, client: BatchClient
+    pending: Sequence[PendingExtraction], context: IngestContext
 ) -> tuple[str, dict[str, PendingExtraction]]:
     """Store the fetched documents, submit them as one batch and remember the batch in the warehouse."""
+    batches = require_batches(context)
     by_id = {f"t{index:05d}": item for index, item in enumerate(pending)}
     with context.warehouse.writer() as session:
         for item in pending:
             session.store_fetch(item.fetched)
-    items = [
-        BatchItem(custom_id, item.fetched.document, item.fetched.tool) for custom_id, item in by_id.items()
-    ]
-    batch_id = client.submit(items)
+    batch_id = batches.submit(_items(by_id))
     with context.warehouse.writer() as session:
         session.save_batch(
             batch_id,
             ingest_id=context.ingest_id,
             items={custom_id: item.fetched.tool.id for custom_id, item in by_id.items()},
-            model=client.extractor.model,
+            model=context.extractor.model or context.extractor.name,
             documents={custom_id: item.fetched.document.sha256 for custom_id, item in by_id.items()},
         )
     return batch_id, by_id
 
 
 def settle(
-    batch_id: str,
-    by_id: dict[str, PendingExtraction],
-    context: IngestContext,
-    client: BatchClient,
-    policy: WaitPolicy,
+    batch_id: str, by_id: dict[str, PendingExtraction], context: IngestContext, real_time: RealTimePath
 ) -> list[ToolOutcome]:
     """Wait for a batch, store each item's outcome and mark the batch finished. Never raises for an item.
 
     A batch that is still running, or whose status cannot be read now, stays open in the warehouse and
     its tools are skipped: the next run collects it.
     """
+    batches = require_batches(context)
+    settings = context.settings
     try:
-        status = client.wait(
+        status = wait_for_batch(
+            batches,
             batch_id,
-            poll_seconds=policy.poll_seconds,
-            max_poll_seconds=policy.max_poll_seconds,
-            max_wait_seconds=policy.max_wait_seconds,
+            poll_seconds=settings.batch_poll_seconds,
+            max_poll_seconds=settings.batch_max_poll_seconds,
+            max_wait_seconds=settings.batch_max_wait_seconds,
+            sleep=context.interrupt.sleep,
         )
     except TransientError as error:  # includes a deferral: the API asked for a long wait
         unread = f"whose status could not be read ({error.one_line()})"
@@ -139,14 +143,12 @@ def settle(
         custom_id: ToolCallHooks(context.ledger, tool_id=item.fetched.tool.id, ingest_id=context.ingest_id)
         for custom_id, item in by_id.items()
     }
-    items = [
-        BatchItem(custom_id, item.fetched.document, item.fetched.tool) for custom_id, item in by_id.items()
-    ]
     started_at = utc_now()
-    outcomes = client.collect(batch_id, items, hooks=lambda item: hooks[item.custom_id])
+    outcomes = batches.collect(batch_id, _items(by_id), hooks=lambda item: hooks[item.custom_id])
     stored = [
-        _store_one(by_id[custom_id], outcome, hooks[custom_id], context, started_at)
+        _store_one(by_id[custom_id], outcome, hooks[custom_id], context, started_at, real_time)
         for custom_id, outcome in outcomes.items()
+        if custom_id in by_id
     ]
     final = "canceled" if status.canceled and not status.succeeded else "ended"
     with context.warehouse.writer() as session:
@@ -160,11 +162,12 @@ def _store_one(
     hooks: ToolCallHooks,
     context: IngestContext,
     started_at: datetime,
+    real_time: RealTimePath,
 ) -> ToolOutcome:
     if outcome.kind == "succeeded" and outcome.capabilities is not None:
-        return store_extraction(pending, context, outcome.capabilities, None, hooks.calls, started_at)
+        return real_time.store(pending, context, outcome.capabilities, None, hooks.calls, started_at)
     if outcome.kind == "errored" and outcome.retryable:
-        retried = extract_pending(pending, context)
+        retried = real_time.extract_now(pending, context)
         if hooks.calls:  # the batch attempt's ledger rows are kept even though its answer was unusable
             with context.warehouse.writer() as session:
                 session.record_calls(hooks.calls)
@@ -178,22 +181,7 @@ def _store_one(
             f"batch request {outcome.kind}; it will be extracted on the next run",
             subject=pending.fetched.tool.id,
         )
-    return store_extraction(pending, context, None, error, hooks.calls, started_at)
-
-
-def resume_if_open(context: IngestContext) -> dict[str, ToolOutcome]:
-    """Settle batches an earlier run left in flight before anything is sent again (never pay twice).
-
-    Called by the run loop only when the run uses the anthropic extractor. Returns the outcomes by tool
-    id; the run reports them for those tools and extracts none of them again, by any path: a tool
-    whose batch is still running is skipped until a later run collects it.
-    """
-    resumed = {
-        outcome.tool_id or outcome.ref: outcome
-        for outcome in resume_open_batches(context, batch_client_for(context), wait_policy(context))
-    }
-    context.load_stored_states()
-    return resumed
+    return real_time.store(pending, context, None, error, hooks.calls, started_at)
 
 
 def submit_batch(
@@ -204,29 +192,26 @@ def submit_batch(
     A rejected key or unpaid account stops the run and is reported once, as the run's reason.
     """
     try:
-        return submit(pending, context, batch_client_for(context))
-    except FatalRunError as fatal:
-        context.stop(fatal.one_line())
-        return [_not_submitted(item, "skipped", RUN_STOPPED_NOTE) for item in pending]
-    except (BudgetExceeded, DeferredError) as error:
-        return [_not_submitted(item, "skipped", error.one_line()) for item in pending]
+        return submit(pending, context)
     except CapgraphError as error:
-        note = f"{error.one_line()}; the batch was not submitted"
-        return [_not_submitted(item, "failed", note) for item in pending]
-
-
-def _not_submitted(item: PendingExtraction, status: OutcomeStatus, note: str) -> ToolOutcome:
-    return ToolOutcome(item.ref, status, item.fetched.tool.id, error=note)
+        if stops_the_run(error):
+            context.stop(error.one_line())
+        status, note = outcome_for(error)
+        if status == "failed":
+            note = f"{note}; the batch was not submitted"
+        return [ToolOutcome(item.ref, status, item.fetched.tool.id, error=note) for item in pending]
 
 
 def settle_batch(
-    batch_id: str, by_id: dict[str, PendingExtraction], context: IngestContext
+    batch_id: str, by_id: dict[str, PendingExtraction], context: IngestContext, real_time: RealTimePath
 ) -> list[ToolOutcome]:
-    return settle(batch_id, by_id, context, batch_client_for(context), wait_policy(context))
+    return settle(batch_id, by_id, context, real_time)
 
 
-def in_one_batch(context: IngestContext, *, step: StepRunner = direct) -> ExtractAll:
-    """Extract every changed tool through one new message batch (half price, slower)."""
+def in_one_batch(
+    context: IngestContext, real_time: RealTimePath, *, step: StepRunner = direct
+) -> Callable[[Sequence[PendingExtraction]], list[ToolOutcome]]:
+    """Extract every changed tool through one new batch (half price, slower)."""
 
     def extract_all(pending: Sequence[PendingExtraction]) -> list[ToolOutcome]:
         if context.ledger.exhausted:
@@ -237,32 +222,24 @@ def in_one_batch(context: IngestContext, *, step: StepRunner = direct) -> Extrac
         if isinstance(submitted, list):
             return submitted
         batch_id, by_id = submitted
-        return step(settle_batch, batch_id, by_id, context)
+        return step(settle_batch, batch_id, by_id, context, real_time)
 
     return extract_all
 
 
-def run_batch(
-    targets: Sequence[tuple[str, CatalogEntry | None]],
-    context: IngestContext,
-    *,
-    force: bool = False,
-    on_outcome: ProgressCallback | None = None,
-    step: StepRunner = direct,
-) -> RunSummary:
-    """Resume what an interrupted run left open, then send every changed tool in one new batch."""
-    batch_client_for(context)  # fail fast, before any work, when the extractor cannot batch
-    return run_pipeline(
-        targets, context, force=force, on_outcome=on_outcome, extract_all=in_one_batch(context, step=step)
-    )
+def resume_open_batches(context: IngestContext, real_time: RealTimePath) -> dict[str, ToolOutcome]:
+    """Settle batches an earlier run left in flight before anything is sent again (never pay twice).
 
-
-def resume_open_batches(context: IngestContext, client: BatchClient, policy: WaitPolicy) -> list[ToolOutcome]:
-    """Finish batches an earlier, interrupted run left in flight, with the documents they sent."""
+    The outcomes by tool id; the run reports them for those tools and extracts none of them again, by
+    any path: a tool whose batch is still running is skipped until a later run collects it. Nothing to
+    do (and no warehouse access) when the run's extractor has no batch service. Uses the stored states the
+    run already read: a resumed tool is reported from here, so its newer stored state is never needed.
+    """
+    if context.batches is None or not context.settings.db.exists():
+        return {}
     with context.warehouse.writer() as session:
-        open_batches = session.open_batches()
         rebuilt: list[tuple[str, dict[str, PendingExtraction]]] = []
-        for batch in open_batches:
+        for batch in session.open_batches():
             by_id: dict[str, PendingExtraction] = {}
             for custom_id, tool_id in batch.items.items():
                 sha256 = batch.documents.get(custom_id)
@@ -276,5 +253,5 @@ def resume_open_batches(context: IngestContext, client: BatchClient, policy: Wai
             rebuilt.append((batch.batch_id, by_id))
     outcomes: list[ToolOutcome] = []
     for batch_id, by_id in rebuilt:
-        outcomes.extend(settle(batch_id, by_id, context, client, policy))
-    return outcomes
+        outcomes.extend(settle(batch_id, by_id, context, real_time))
+    return {outcome.tool_id or outcome.ref: outcome for outcome in outcomes}

@@ -8,65 +8,54 @@ recorded and reported in its outcome, so one tool never stops the others. Only a
 from __future__ import annotations
 
 import logging
-import threading
 import time
-import uuid
-from _thread import LockType
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
+from capgraph.batch import (
+    RealTimePath,
+    StepRunner,
+    direct,
+    in_one_batch,
+    require_batches,
+    resume_open_batches,
+)
 from capgraph.catalog import CatalogEntry
-from capgraph.http_cache import WarehouseHttpCache
-from capgraph.ledger import RunLedger, ToolCallHooks
+from capgraph.context import IngestContext, PendingExtraction, UnstoredResult
+from capgraph.ledger import ToolCallHooks
 from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
+from capgraph.outcomes import RUN_STOPPED_NOTE, OutcomeStatus, ToolOutcome, outcome_for, stops_the_run
 from capgraph.run_lock import RunLock
-from capgraph.settings import Settings
-from capgraph.stage_options import extractor_options, source_options
-from capgraph.unstored_calls import book_calls_kept_aside, keep_calls_aside
-from extractors.base import Extractor
+from capgraph.unstored_calls import keep_calls_aside
 from extractors.grounding import ground
-from extractors.registry import resolve
 from schemas import (
     ApiCall,
-    BudgetExceeded,
     CapabilitySet,
     CapgraphError,
-    DeferredError,
     ExtractionError,
     ExtractionRun,
-    FatalRunError,
     FetchResult,
-    Interrupt,
     RunInterrupted,
     WarehouseBusyError,
     utc_now,
 )
-from sources.registry import SourceRegistry
 from warehouse import ExtractionKey, IngestRunRow, IngestStatus, StoredState, Warehouse
 
-OutcomeStatus = Literal["extracted", "unchanged", "failed", "skipped"]
-RUN_STOPPED_NOTE = "not extracted: the run stopped first (the reason is given once, below)"
-"""A skipped tool's reason when the run stopped (a rejected key, no credit): shown after the tool's ref,
-while the run's own reason is reported once, as why the run stopped."""
+__all__ = [
+    "RUN_STOPPED_NOTE",
+    "IngestContext",
+    "OutcomeStatus",
+    "PendingExtraction",
+    "RunSummary",
+    "ToolOutcome",
+    "UnstoredResult",
+]
+
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ToolOutcome:
-    """What happened to one ref in one run."""
-
-    ref: str
-    status: OutcomeStatus
-    tool_id: str | None = None
-    capabilities: int = 0
-    ungrounded: int = 0
-    error: str | None = None
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -99,118 +88,6 @@ class RunSummary:
             f"{self.count('unchanged')} unchanged, {self.count('failed')} failed, "
             f"{self.count('skipped')} skipped ({self.seconds:.1f} s)"
         )
-
-
-@dataclass(frozen=True)
-class PendingExtraction:
-    """A fetched tool whose stored records are missing or stale: the expensive half of the work."""
-
-    ref: str
-    fetched: FetchResult
-    started: float
-
-
-@dataclass(frozen=True)
-class UnstoredResult:
-    """A tool's finished (maybe paid) result that could not be written yet: kept until it is stored."""
-
-    pending: PendingExtraction
-    run: ExtractionRun
-    capabilities: CapabilitySet | None
-    calls: tuple[ApiCall, ...]
-    outcome: ToolOutcome
-    """What to report once it is stored."""
-
-
-@dataclass
-class IngestContext:
-    """Everything one run shares across its concurrent tool workers."""
-
-    settings: Settings
-    warehouse: Warehouse
-    sources: SourceRegistry
-    extractor: Extractor
-    extractor_notice: str
-    ledger: RunLedger
-    ingest_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    trigger: str = "cli"
-    """What started the run: ``cli``, ``schedule``, or ``prefect:<flow run id>``; kept in run history."""
-    interrupt: Interrupt = field(default_factory=Interrupt)
-    """Set by SIGTERM/SIGINT: every wait of this run (retries, rate limits, batch polls) ends at once."""
-    command: str = "capgraph ingest"
-    """The command line that started the run, for run history."""
-    accept_ungrounded: bool = False
-    """Let a re-extraction with (far) fewer grounded records replace grounded current ones."""
-    stored_states: dict[str, StoredState] = field(default_factory=dict)
-    """What the warehouse held for each tool when the run began (``load_stored_states``)."""
-    _stop_reason: str | None = None
-    _stop_lock: LockType = field(default_factory=threading.Lock)
-    _unstored: dict[str, UnstoredResult] = field(default_factory=dict)
-
-    @classmethod
-    def create(
-        cls,
-        settings: Settings,
-        *,
-        extractor: Extractor | None = None,
-        trigger: str = "cli",
-        command: str = "capgraph ingest",
-        accept_ungrounded: bool = False,
-    ) -> IngestContext:
-        interrupt = Interrupt()
-        chosen, notice = (
-            (extractor, f"extractor: {extractor.name}")
-            if extractor
-            else resolve(extractor_options(settings), sleep=interrupt.sleep)
-        )
-        warehouse = Warehouse(
-            settings.db,
-            lock_timeout_seconds=settings.lock_timeout_seconds,
-            release_after_seconds=settings.warehouse_release_after_seconds,
-        )
-        return cls(
-            settings=settings,
-            warehouse=warehouse,
-            sources=SourceRegistry.from_options(
-                source_options(settings), cache=WarehouseHttpCache(warehouse), sleep=interrupt.sleep
-            ),
-            extractor=chosen,
-            extractor_notice=notice,
-            ledger=RunLedger(
-                max_cost_usd=settings.max_cost_usd, unknown_call_cost_usd=settings.unknown_call_cost_usd
-            ),
-            trigger=trigger,
-            interrupt=interrupt,
-            command=command,
-            accept_ungrounded=accept_ungrounded,
-        )
-
-    def load_stored_states(self) -> None:
-        """Read what is stored for every tool once, so unchanged tools need no warehouse access at all."""
-        if not self.settings.db.exists():
-            return
-        book_calls_kept_aside(self.warehouse, self.settings.db)
-        with self.warehouse.writer() as session:
-            self.stored_states = session.stored_states()
-
-    def stop(self, reason: str) -> None:
-        with self._stop_lock:
-            if self._stop_reason is None:
-                self._stop_reason = reason
-
-    def keep_unstored(self, result: UnstoredResult) -> None:
-        """Hold a finished tool whose write failed because the file was busy, for one more try at the end."""
-        with self._stop_lock:
-            self._unstored[result.pending.ref] = result
-
-    def take_unstored(self) -> list[UnstoredResult]:
-        with self._stop_lock:
-            held, self._unstored = list(self._unstored.values()), {}
-        return held
-
-    @property
-    def stop_reason(self) -> str | None:
-        return self._stop_reason
 
 
 def check_ref(
@@ -248,11 +125,9 @@ def check_ref(
         return ToolOutcome(
             ref, "unchanged", fetched.tool.id, stored.capabilities, seconds=time.perf_counter() - started
         )
-    except RunInterrupted as interrupted:
-        seconds = time.perf_counter() - started
-        return ToolOutcome(ref, "skipped", error=interrupted.one_line(), seconds=seconds)
     except CapgraphError as error:
-        return ToolOutcome(ref, "failed", error=error.one_line(), seconds=time.perf_counter() - started)
+        status, reason = outcome_for(error)
+        return ToolOutcome(ref, status, error=reason, seconds=time.perf_counter() - started)
     except Exception as error:  # a bug in a source must not stop the other tools
         message = f"{ref}: unexpected {type(error).__name__} while fetching: {error}"
         return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
@@ -310,10 +185,9 @@ def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolO
     error: CapgraphError | None = None
     try:
         capabilities = context.extractor.extract(fetched.document, tool=fetched.tool, hooks=hooks)
-    except FatalRunError as fatal:
-        context.stop(fatal.one_line())
-        error = fatal
     except CapgraphError as failure:
+        if stops_the_run(failure):
+            context.stop(failure.one_line())
         error = failure
     except Exception as unexpected:  # an extractor bug fails this tool only, and is recorded
         error = ExtractionError(
@@ -399,14 +273,9 @@ def _result_outcome(
     records: CapabilitySet | None,
 ) -> ToolOutcome:
     tool_id = pending.fetched.tool.id
-    if isinstance(error, BudgetExceeded | RunInterrupted | DeferredError):
-        return _outcome(pending, "skipped", error.one_line())
-    if isinstance(error, FatalRunError):
-        # The run's reason (a rejected key, no credit) is reported once, as why the run stopped.
-        return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if error is not None:
-        line = error.one_line()
-        return _outcome(pending, "failed", line if error.subject else f"{tool_id}: {line}")
+        status, reason = outcome_for(error, tool_id=tool_id)
+        return _outcome(pending, status, reason)
     if rejection is not None:
         return _outcome(pending, "failed", f"{tool_id}: {rejection}")
     assert records is not None
@@ -508,7 +377,7 @@ def _run_record(
         model=key.model,
         prompt_version=key.prompt_version,
         document_sha256=key.document_sha256,
-        status="succeeded" if error is None else ("skipped" if _not_the_tools_fault(error) else "failed"),
+        status="succeeded" if error is None else outcome_for(error)[0],
         started_at=started_at,
         finished_at=utc_now(),
         input_tokens=sum(call.input_tokens for call in calls),
@@ -519,11 +388,6 @@ def _run_record(
         cost_usd=sum(known_costs, Decimal(0)) if len(known_costs) == len(calls) else None,
         error=None if error is None else error.one_line()[:4000],
     )
-
-
-def _not_the_tools_fault(error: CapgraphError) -> bool:
-    """The cost cap, a deferral to the next run, or a stopped run: the tool is skipped, not failed."""
-    return isinstance(error, BudgetExceeded | DeferredError | FatalRunError)
 
 
 def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: float) -> RunSummary:
@@ -614,7 +478,7 @@ def _locked_run(
         "run %s (%s, %s): %d tools", context.ingest_id, context.trigger, context.extractor_notice, len(refs)
     )
     context.load_stored_states()
-    resumed = _resume_open_batches(context)
+    resumed = resume_open_batches(context, REAL_TIME)
     outcomes: list[ToolOutcome] = []
 
     def report(outcome: ToolOutcome) -> None:
@@ -718,10 +582,24 @@ def run_serially(
     )
 
 
-def _resume_open_batches(context: IngestContext) -> dict[str, ToolOutcome]:
-    if context.extractor.name != "anthropic":
-        return {}
-    # Imported here: batches need the Claude SDK, which heuristic-only runs never load.
-    from capgraph.batch import resume_if_open
+REAL_TIME = RealTimePath(store=store_extraction, extract_now=extract_pending)
+"""The real-time path the batch path stores and retries through."""
 
-    return resume_if_open(context)
+
+def run_batch(
+    targets: Sequence[tuple[str, CatalogEntry | None]],
+    context: IngestContext,
+    *,
+    force: bool = False,
+    on_outcome: ProgressCallback | None = None,
+    step: StepRunner = direct,
+) -> RunSummary:
+    """Resume what an interrupted run left open, then send every changed tool in one new batch."""
+    require_batches(context)  # fail fast, before any work, when the extractor cannot batch
+    return run_pipeline(
+        targets,
+        context,
+        force=force,
+        on_outcome=on_outcome,
+        extract_all=in_one_batch(context, REAL_TIME, step=step),
+    )

@@ -214,12 +214,9 @@ def _run_ingestion(
 
     check_cost_cap(settings, context.extractor)  # before any work: a cap that cannot be kept refuses
     if batch:
-        from capgraph.batch import batch_client_for
+        from capgraph.batch import require_batches
 
-        batch_client_for(context)  # refuse before any work when the extractor cannot batch
-    # Reading the stored state before Prefect starts turns an unreadable, damaged or locked warehouse
-    # into one line here, rather than a flow failure that Prefect would log with its traceback.
-    context.load_stored_states()
+        require_batches(context)  # refuse before any work when the extractor cannot batch
     err = _stderr()
     with _stopping_on_signals(context) as received:
         lock = RunLock(
@@ -240,6 +237,10 @@ def _run_ingestion(
             err.print(f"{context.interrupt.reason} while waiting for the run lock; nothing was run")
             raise typer.Exit(128 + received[0]) from None
         try:
+            # Reading the stored state (the run's only read of it) before Prefect starts turns an
+            # unreadable, damaged or locked warehouse into one line here, rather than a flow failure
+            # that Prefect would log with its traceback; under the lock, so no other run changes it.
+            context.load_stored_states()
             if lock.took_over is not None:
                 err.print(
                     f"took over the run lock left by {lock.took_over.describe()}, which is no longer running",
@@ -356,10 +357,16 @@ def ingest(
                     from flows.ingest import run_ingest
 
                     return run_ingest(
-                        context, refs=refs or [], catalog=catalog, force=force, batch=batch, progress=advance
+                        context,
+                        refs=refs or [],
+                        catalog=catalog,
+                        force=force,
+                        batch=batch,
+                        progress=advance,
+                        targets=targets,
                     )
                 if batch:
-                    from capgraph.batch import run_batch
+                    from capgraph.pipeline import run_batch
 
                     return run_batch(targets, context, force=force, on_outcome=advance)
                 from capgraph.pipeline import run_pipeline

@@ -28,7 +28,6 @@ from prefect.settings import PREFECT_LOGGING_LEVEL
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from capgraph.batch import run_batch
 from capgraph.ledger import check_cost_cap
 from capgraph.pipeline import (
     IngestContext,
@@ -37,6 +36,7 @@ from capgraph.pipeline import (
     RunSummary,
     ToolOutcome,
     extract_pending,
+    run_batch,
     run_pipeline,
 )
 from capgraph.settings import Settings
@@ -54,6 +54,8 @@ class _AttachedRun:
     context: IngestContext
     progress: ProgressCallback | None
     summary: RunSummary | None = None
+    targets: Sequence[Target] | None = None
+    """What the CLI already read from its refs and catalog, so the run reads the catalog once."""
 
 
 _attached: ContextVar[_AttachedRun | None] = ContextVar("capgraph_attached_run", default=None)
@@ -165,7 +167,12 @@ def ingest(
     """
     context, progress = _begin(settings)
     catalog_path = Path(catalog) if catalog else (None if refs else context.settings.catalog)
-    targets = collect_targets(refs or [], catalog_path)
+    attached = _attached.get()
+    targets = (
+        attached.targets
+        if attached is not None and attached.targets is not None
+        else collect_targets(refs or [], catalog_path)
+    )
     if batch:
         summary = run_batch(targets, context, force=force, on_outcome=progress, step=_as_task)
     else:
@@ -183,8 +190,10 @@ def reprocess(ref: str, force: bool = True, settings: dict[str, Any] | None = No
 
 
 @contextmanager
-def _attach(context: IngestContext, progress: ProgressCallback | None) -> Iterator[_AttachedRun]:
-    attached = _AttachedRun(context, progress)
+def _attach(
+    context: IngestContext, progress: ProgressCallback | None, targets: Sequence[Target] | None = None
+) -> Iterator[_AttachedRun]:
+    attached = _AttachedRun(context, progress, targets=targets)
     token = _attached.set(attached)
     try:
         yield attached
@@ -208,9 +217,11 @@ def run_ingest(
     force: bool = False,
     batch: bool = False,
     progress: ProgressCallback | None = None,
+    targets: Sequence[Target] | None = None,
 ) -> RunSummary:
-    """The CLI's entry: one ``capgraph-ingest`` run in this process, on ``context``."""
-    with _attach(context, progress) as attached:
+    """The CLI's entry: one ``capgraph-ingest`` run in this process, on ``context``; ``targets`` are the
+    refs and catalog entries the CLI already read (else the flow reads them from ``refs`` and ``catalog``)."""
+    with _attach(context, progress, targets) as attached:
         state = ingest(
             refs=list(refs) or None,
             catalog=str(catalog) if catalog else None,

@@ -1,7 +1,9 @@
 """Errors shared by every stage, each marked transient (worth retrying) or terminal, with a fix hint.
 
-The pipeline decides what to retry and what to report from the class alone, so a stage never needs
-to know who called it.
+The core decides what becomes of a tool from the class alone, in one place
+(``capgraph.outcomes.outcome_for``: skipped for the cost cap, a deferral or a stopped run, failed for
+the rest), so a stage never needs to know who called it. Stages retry transient failures themselves,
+waiting as ``schemas.waits`` says.
 """
 
 from __future__ import annotations

@@ -12,16 +12,13 @@ network.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import json
-import random
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from typing import Any, Protocol
 
@@ -29,6 +26,7 @@ import httpx
 import tenacity
 
 from schemas import SourceError, TransientError
+from schemas.waits import requested_wait, too_long, wait_before_retry
 from sources.documents import human_size
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -198,35 +196,25 @@ class _Hop:
 
 
 class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
-    """The server's Retry-After when it sent one, else jittered exponential backoff."""
+    """tenacity's view of ``schemas.waits``: the server's Retry-After carried by a ``_Retryable``, else
+    capped, half-jittered exponential backoff."""
 
-    def __init__(self, base: float, maximum: float) -> None:
+    def __init__(self, base: float, maximum: float, max_retry_after: float) -> None:
         self._base = base
         self._maximum = maximum
+        self._max_retry_after = max_retry_after
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> float:
         outcome = retry_state.outcome
         failure = outcome.exception() if outcome is not None else None
-        if isinstance(failure, _Retryable) and failure.retry_after is not None:
-            return failure.retry_after
-        ceiling = min(self._maximum, self._base * 2 ** (retry_state.attempt_number - 1))
-        return random.uniform(ceiling / 2, ceiling)
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent or bad."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+        asked = failure.retry_after if isinstance(failure, _Retryable) else None
+        return wait_before_retry(
+            retry_state.attempt_number,
+            asked,
+            base=self._base,
+            cap=self._maximum,
+            max_retry_after=self._max_retry_after,
+        )
 
 
 class HttpClient:
@@ -337,7 +325,9 @@ class HttpClient:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.options.max_attempts),
             wait=_WaitRetryAfterOrBackoff(
-                self.options.backoff_base_seconds, self.options.backoff_max_seconds
+                self.options.backoff_base_seconds,
+                self.options.backoff_max_seconds,
+                self.options.max_retry_after_seconds,
             ),
             retry=tenacity.retry_if_exception_type(_Retryable),
             sleep=self._sleep,
@@ -391,10 +381,10 @@ class HttpClient:
         if status == 304:
             return _Hop(status)
         if status in _RETRY_STATUSES or _is_rate_limited(response):
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = requested_wait(response.headers)
             if retry_after is None:
                 retry_after = _rate_limit_reset_wait(response)
-            if retry_after is not None and retry_after > self.options.max_retry_after_seconds:
+            if retry_after is not None and too_long(retry_after, self.options.max_retry_after_seconds):
                 raise TransientError(
                     f"{url} answered {status} and asks to wait {retry_after:.0f} s, longer than the "
                     f"{self.options.max_retry_after_seconds:.0f} s capgraph waits",

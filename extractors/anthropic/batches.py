@@ -19,19 +19,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, Protocol, cast
 
 import anthropic
+from anthropic.types import Message
 from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 from anthropic.types.messages import MessageBatch
 from anthropic.types.messages.batch_create_params import Request
 
-from extractors.anthropic.calls import CallScope
-from extractors.anthropic.extractor import AnthropicExtractor, answer_text
+from extractors.anthropic.calls import ApiCaller, CallScope
 from extractors.anthropic.merge import merge_capability_sets
-from extractors.anthropic.output import AnswerProblem
+from extractors.anthropic.output import AnswerProblem, answer_text
 from extractors.anthropic.pricing import TokenUsage
-from extractors.base import CallHooks
+from extractors.base import (
+    BatchItem,
+    BatchOutcome,
+    BatchStatus,
+    HooksChoice,
+    OutcomeKind,
+    hooks_for,
+    wait_for_batch,
+)
 from extractors.grounding import ground
 from schemas import ApiCall, CapabilitySet, ExtractionError, SourceDocument, Tool
 
@@ -41,70 +49,23 @@ _PART_ID = re.compile(r"^(?P<base>.+)--p(?P<index>[0-9]+)of(?P<count>[0-9]+)$")
 _RETRYABLE_ERROR_TYPES = frozenset({"api_error", "overloaded_error", "rate_limit_error", "timeout_error"})
 _SUBJECT = "message batch"
 
-OutcomeKind = Literal["succeeded", "errored", "canceled", "expired"]
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """One document to extract in a batch; ``custom_id`` matches it to its outcome."""
-
-    custom_id: str
-    document: SourceDocument
-    tool: Tool | None = None
-
-
 Items = Sequence[BatchItem | tuple[str, SourceDocument, Tool | None]]
-# One ledger for the whole batch, or one per item (the pipeline keeps a ledger per tool).
-HooksChoice = CallHooks | Callable[[BatchItem], CallHooks] | None
 
 
-@dataclass(frozen=True)
-class BatchStatus:
-    """A batch as the API reports it: where processing is and how its requests ended."""
-
-    batch_id: str
-    processing_status: Literal["in_progress", "canceling", "ended"]
-    processing: int
-    succeeded: int
-    errored: int
-    canceled: int
-    expired: int
-    created_at: datetime
-    expires_at: datetime
-    ended_at: datetime | None
-
-    @property
-    def ended(self) -> bool:
-        return self.processing_status == "ended"
-
-    @classmethod
-    def of(cls, batch: MessageBatch) -> BatchStatus:
-        counts = batch.request_counts
-        return cls(
-            batch_id=batch.id,
-            processing_status=batch.processing_status,
-            processing=counts.processing,
-            succeeded=counts.succeeded,
-            errored=counts.errored,
-            canceled=counts.canceled,
-            expired=counts.expired,
-            created_at=batch.created_at,
-            expires_at=batch.expires_at,
-            ended_at=batch.ended_at,
-        )
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    """What became of one item: records (``succeeded``), or why not and whether resubmitting may help."""
-
-    custom_id: str
-    kind: OutcomeKind
-    capabilities: CapabilitySet | None = None
-    error: str | None = None
-    retryable: bool = False
-    cost_usd: Decimal | None = None
-    calls: tuple[ApiCall, ...] = ()
+def _status_of(batch: MessageBatch) -> BatchStatus:
+    counts = batch.request_counts
+    return BatchStatus(
+        batch_id=batch.id,
+        processing_status=batch.processing_status,
+        processing=counts.processing,
+        succeeded=counts.succeeded,
+        errored=counts.errored,
+        canceled=counts.canceled,
+        expired=counts.expired,
+        created_at=batch.created_at,
+        expires_at=batch.expires_at,
+        ended_at=batch.ended_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -115,12 +76,6 @@ class _PartResult:
     retryable: bool = False
     cost_usd: Decimal | None = Decimal(0)
     call: ApiCall | None = None
-
-
-def _hooks_for(choice: HooksChoice, item: BatchItem) -> CallHooks:
-    if choice is None:
-        return CallHooks()
-    return choice if isinstance(choice, CallHooks) else choice(item)
 
 
 def _as_item(item: BatchItem | tuple[str, SourceDocument, Tool | None]) -> BatchItem:
@@ -151,12 +106,34 @@ def _only_rejections(error: BaseException) -> bool:
     return isinstance(error, anthropic.APIStatusError) and error.status_code in (429, 529)
 
 
+class BatchPlanner(Protocol):
+    """What a batch needs of the extractor whose requests it carries (``AnthropicExtractor``): the same
+    caller, request parameters and answer reading, so real-time and batch extraction agree."""
+
+    @property
+    def caller(self) -> ApiCaller: ...
+
+    def plan_parts(self, document: SourceDocument, tool: Tool | None, scope: CallScope) -> list[str]: ...
+
+    def first_turn(
+        self, document: SourceDocument, tool: Tool | None, text: str, part: tuple[int, int] | None
+    ) -> dict[str, Any]: ...
+
+    def params_for(self, messages: list[dict[str, Any]]) -> dict[str, Any]: ...
+
+    def read(self, message: Message, document: SourceDocument) -> CapabilitySet: ...
+
+    def interpret(
+        self, message: Message, document: SourceDocument, *, part_text: str | None = None
+    ) -> CapabilitySet: ...
+
+
 class BatchClient:
-    """Drives one extractor's requests through the Message Batches API."""
+    """Drives one extractor's requests through the Message Batches API (``BatchCapable[BatchOutcome]``)."""
 
     def __init__(
         self,
-        extractor: AnthropicExtractor,
+        extractor: BatchPlanner,
         *,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -178,7 +155,7 @@ class BatchClient:
 
         def attempt(number: int) -> MessageBatch:
             for item in batch_items:
-                _hooks_for(hooks, item).before_call()
+                hooks_for(hooks, item).before_call()
             return self._caller.client.messages.batches.create(requests=requests)
 
         batch = self._caller.with_retries(attempt, subject=_SUBJECT, retry_if=_only_rejections)
@@ -195,7 +172,7 @@ class BatchClient:
             if item.custom_id in seen:
                 raise ExtractionError("the same custom_id appears twice in one batch", subject=item.custom_id)
             seen.add(item.custom_id)
-            scope = CallScope(tool_id=item.document.tool_id, hooks=_hooks_for(hooks, item))
+            scope = CallScope(tool_id=item.document.tool_id, hooks=hooks_for(hooks, item))
             parts = self.extractor.plan_parts(item.document, item.tool, scope)
             for index, text in enumerate(parts, start=1):
                 part = (index, len(parts)) if len(parts) > 1 else None
@@ -214,7 +191,7 @@ class BatchClient:
         batch = self._caller.with_retries(
             lambda number: self._caller.client.messages.batches.retrieve(batch_id), subject=batch_id
         )
-        return BatchStatus.of(batch)
+        return _status_of(batch)
 
     def wait(
         self,
@@ -228,21 +205,21 @@ class BatchClient:
 
         The poll interval doubles from ``poll_seconds`` up to ``max_poll_seconds``.
         """
-        started = self._clock()
-        delay = poll_seconds
-        while True:
-            current = self.status(batch_id)
-            remaining = max_wait_seconds - (self._clock() - started)
-            if current.ended or remaining <= 0:
-                return current
-            self._sleep(min(delay, remaining))
-            delay = min(delay * 2, max_poll_seconds)
+        return wait_for_batch(
+            self,
+            batch_id,
+            poll_seconds=poll_seconds,
+            max_poll_seconds=max_poll_seconds,
+            max_wait_seconds=max_wait_seconds,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
 
     def cancel(self, batch_id: str) -> BatchStatus:
         batch = self._caller.with_retries(
             lambda number: self._caller.client.messages.batches.cancel(batch_id), subject=batch_id
         )
-        return BatchStatus.of(batch)
+        return _status_of(batch)
 
     def collect(self, batch_id: str, items: Items, *, hooks: HooksChoice = None) -> dict[str, BatchOutcome]:
         """Outcomes by custom_id for an ended batch, given the items it was submitted with.
@@ -267,7 +244,7 @@ class BatchClient:
             item = by_id.get(base)
             if item is None:
                 continue  # not ours to interpret: no document was given for it
-            scope = CallScope(tool_id=item.document.tool_id, hooks=_hooks_for(hooks, item), batch_id=batch_id)
+            scope = CallScope(tool_id=item.document.tool_id, hooks=hooks_for(hooks, item), batch_id=batch_id)
             parts.setdefault(base, {})[index] = self._part_result(
                 line.result, item, scope, current.created_at, is_part=count > 1
             )

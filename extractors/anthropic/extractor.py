@@ -16,11 +16,12 @@ from typing import Any, ClassVar
 
 from anthropic.types import Message
 
+from extractors.anthropic.batches import BatchClient
 from extractors.anthropic.calls import ApiCaller, CallScope, Purpose
 from extractors.anthropic.chunking import split_into_parts
 from extractors.anthropic.client import build_caller, build_client
 from extractors.anthropic.merge import merge_capability_sets
-from extractors.anthropic.output import AnswerProblem, read_answer, to_capability_set
+from extractors.anthropic.output import AnswerProblem, answer_text, read_answer, to_capability_set
 from extractors.anthropic.prompting import (
     PromptBook,
     assistant_turn,
@@ -28,7 +29,7 @@ from extractors.anthropic.prompting import (
     message_params,
     user_turn,
 )
-from extractors.base import CallHooks, Extractor
+from extractors.base import BatchCapable, BatchOutcome, CallHooks, Extractor
 from extractors.grounding import ground, ungrounded_quotes
 from extractors.options import AnthropicOptions
 from schemas import CapabilitySet, ExtractionError, SourceDocument, Tool
@@ -38,11 +39,6 @@ MAX_REPAIRS = 2
 _PART_SIZE_MARGIN = 0.9
 _MIN_PART_CHARS = 1_000
 _HAS_WORDS = re.compile(r"\w")
-
-
-def answer_text(message: Message) -> str:
-    """The answer's text blocks joined; thinking blocks (which may come first) are skipped."""
-    return "".join(block.text for block in message.content if block.type == "text")
 
 
 def check_stop_reason(message: Message, *, subject: str) -> None:
@@ -120,6 +116,10 @@ class AnthropicExtractor(Extractor):
         ]
         # Spans and flags are recomputed against the whole document after merging.
         return ground(merge_capability_sets(results), document)
+
+    def batches(self) -> BatchCapable[BatchOutcome]:
+        """The Message Batches API over this extractor's caller: same keys, prices, prompt and waits."""
+        return BatchClient(self)
 
     def params_for(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         return message_params(self.book, model=self._model, max_tokens=self._max_tokens, messages=messages)

@@ -1,23 +1,22 @@
 """What an SDK failure means for capgraph: retry it, fail this tool, or stop the run.
 
 The SDK's own retries are off (``max_retries=0``); this module is the one retry layer: which
-failures are transient, how long to wait before the next attempt (the API's ``retry-after-ms``,
-then ``retry-after``, else exponential backoff with jitter), and the capgraph error each failure
-finally becomes.
+failures are transient, how long to wait before the next attempt (``schemas.waits``: the API's
+``retry-after-ms``, then ``retry-after``, else exponential backoff with jitter), and the capgraph
+error each failure finally becomes.
 """
 
 from __future__ import annotations
 
-import email.utils
 import random
 import socket
-import time
 
 import anthropic
 from tenacity import RetryCallState
 from tenacity.wait import wait_base
 
 from schemas import CapgraphError, DeferredError, ExtractionError, FatalRunError, TransientError
+from schemas.waits import requested_wait, too_long, wait_before_retry
 
 _TERMINAL_HINTS = {
     400: "the API rejected the request as invalid; the message says which part",
@@ -79,35 +78,19 @@ def billed_cost_known(error: BaseException) -> bool:
 
 
 def retry_after_seconds(error: BaseException) -> float | None:
-    """The wait an error response asks for: ``retry-after-ms``, then ``retry-after`` (seconds or date)."""
+    """The wait an error response asks for (``schemas.waits.requested_wait``), or None without one."""
     response = getattr(error, "response", None)
     if response is None:
         return None
-    headers = response.headers
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds is not None:
-        try:
-            return max(float(milliseconds) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        parsed = email.utils.parsedate_tz(value)
-        if parsed is None:
-            return None
-        return max(float(email.utils.mktime_tz(parsed)) - time.time(), 0.0)
+    return requested_wait(response.headers)
 
 
 class RetryAfterOrBackoff(wait_base):
-    """tenacity wait: what the API asked for, else ``base * 2**(n-1)`` capped at ``maximum``, half jittered.
+    """tenacity's view of ``schemas.waits``: what the API asked for, else ``base * 2**(n-1)`` capped at
+    ``maximum``, half jittered.
 
-    Half jitter (a random wait between half and all of the step) keeps workers that failed together
-    from retrying together while still growing the wait every attempt. A wait the API asks for beyond
-    ``max_retry_after`` is never slept: ``ApiCaller`` defers the tool instead (see ``wait_too_long``).
+    A wait the API asks for beyond ``max_retry_after`` is never slept: ``ApiCaller`` defers the tool
+    instead (see ``wait_too_long``).
     """
 
     def __init__(
@@ -121,17 +104,20 @@ class RetryAfterOrBackoff(wait_base):
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
-        asked = retry_after_seconds(error) if error is not None else None
-        if asked is not None:
-            return min(asked, self.max_retry_after)
-        step = min(self.base * 2.0 ** (retry_state.attempt_number - 1), self.maximum)
-        return step / 2 + self._rng.uniform(0, step / 2)
+        return wait_before_retry(
+            retry_state.attempt_number,
+            retry_after_seconds(error) if error is not None else None,
+            base=self.base,
+            cap=self.maximum,
+            max_retry_after=self.max_retry_after,
+            rng=self._rng,
+        )
 
 
 def wait_too_long(error: BaseException, limit: float) -> float | None:
     """The wait the API asked for, when it is longer than ``limit`` seconds (else None)."""
     asked = retry_after_seconds(error)
-    return asked if asked is not None and asked > limit else None
+    return asked if asked is not None and too_long(asked, limit) else None
 
 
 def deferred(error: BaseException, *, subject: str, asked: float) -> DeferredError:

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Annotated, Any
 
+from anthropic.types import Message
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemas import (
@@ -141,3 +142,8 @@ def to_capability_set(
             for item in answer.capabilities
         ],
     )
+
+
+def answer_text(message: Message) -> str:
+    """The answer's text blocks joined; thinking blocks (which may come first) are skipped."""
+    return "".join(block.text for block in message.content if block.type == "text")

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from capgraph.batch import batch_client_for, run_batch
-from capgraph.pipeline import IngestContext, run_serially
+from capgraph.pipeline import IngestContext, run_batch, run_serially
 from capgraph.settings import Settings
-from extractors.anthropic import BatchItem
+from extractors.anthropic import BatchClient, BatchItem
 from schemas import RunInterrupted
 from tests.anthropic.helpers import make_document, make_settings
 from tests.core.conftest import DESCRIPTIONS
@@ -234,7 +233,8 @@ def test_an_unpriced_model_under_a_cost_cap_counts_each_call_at_the_declared_pri
 def test_an_interrupt_ends_a_batch_poll_wait_at_once(fake: FakeAnthropic, tmp_path: Path, refs: list) -> None:
     fake.batch_polls_before_end = 10**6
     context = IngestContext.create(claude_settings(fake, tmp_path, batch_poll_seconds=60))
-    client = batch_client_for(context)
+    client = context.batches
+    assert isinstance(client, BatchClient)
     batch_id = client.submit([BatchItem("t1", make_document(), None)])
     polled = threading.Event()
 

@@ -11,7 +11,8 @@ from email.utils import format_datetime
 import pytest
 
 from schemas import SourceError, TransientError
-from sources.http import HttpNotFound, HttpOptions, address_refusal, parse_retry_after
+from schemas.waits import parse_retry_after
+from sources.http import HttpNotFound, HttpOptions, address_refusal
 from tests.fakes.fixture_server import FixtureServer, Reply
 from tests.remote.helpers import MemoryHttpCache, make_client
 
