@@ -20,7 +20,7 @@ from warehouse.rows import (
     ToolScoreRow,
 )
 from warehouse.warehouse import Warehouse
-from warehouse.write_session import WriteSession
+from warehouse.write_session import ExtractionToStore, WriteSession
 
 __all__ = [
     "AlternativeRow",
@@ -30,6 +30,7 @@ __all__ = [
     "ComparisonVia",
     "CostRow",
     "ExtractionKey",
+    "ExtractionToStore",
     "IngestRunRow",
     "IngestStatus",
     "MatchGraphStats",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -158,18 +159,30 @@ class WriteSession(ReadSession):
         All or nothing: on any error neither the fetched description nor the run is stored, and the
         current records stay as they were. A failed or skipped run never touches the current records.
         """
-        if run.tool_id != fetched.tool.id:
-            raise TerminalError(
-                f"run {run.run_id} is for {run.tool_id} but the fetched description is of {fetched.tool.id}",
-                subject=fetched.tool.id,
-                hint="pass the run extracted from this fetched description",
-            )
-        records = _records_to_store(run, capabilities)
+        records = _checked_records(ExtractionToStore(fetched, run, capabilities, tuple(calls)))
         with self._transaction(run.tool_id, f"storing the description and run {run.run_id}"):
             self._write_tool(fetched.tool)
             self._write_document(fetched.document)
             self._write_signals(fetched.signals)
             self._write_run(run, records, calls)
+
+    def record_extractions(self, results: Sequence[ExtractionToStore]) -> None:
+        """``record_extraction`` for many tools in ONE transaction: the pipeline's batched write.
+
+        All or nothing for the whole batch: on any error nothing of it is stored, so the caller can
+        retry its tools one by one and lose only the bad one. Each tool is checked before anything is
+        written, so a tool whose rows do not fit fails the batch before it costs a write.
+        """
+        checked = [(result, _checked_records(result)) for result in results]
+        if not checked:
+            return
+        with self._transaction(checked[0][0].run.tool_id, f"storing a batch of {len(checked)} tools"):
+            for result, _ in checked:
+                self._write_tool(result.fetched.tool)
+                self._write_document(result.fetched.document)
+            self._write_signals([signal for result, _ in checked for signal in result.fetched.signals])
+            for result, records in checked:
+                self._write_run(result.run, records, result.calls)
 
     def record_ingest_run(self, row: IngestRunRow) -> None:
         """Add one whole run to ``ingest_runs`` (written once, when the run ends)."""
@@ -603,6 +616,29 @@ class WriteSession(ReadSession):
             )
         self._insert_rows("capabilities", _CAPABILITY_COLUMNS, capability_rows)
         self._insert_rows("evidence", _EVIDENCE_COLUMNS, evidence_rows)
+
+
+@dataclass(frozen=True)
+class ExtractionToStore:
+    """One tool's fetched description, its run, the run's records (None unless they become current)
+    and its API calls: what ``record_extraction(s)`` writes for it."""
+
+    fetched: FetchResult
+    run: ExtractionRun
+    capabilities: CapabilitySet | None
+    calls: tuple[ApiCall, ...]
+
+
+def _checked_records(result: ExtractionToStore) -> CapabilitySet | None:
+    """The records the tool's run makes current, after checking that run, description and records agree."""
+    run, fetched = result.run, result.fetched
+    if run.tool_id != fetched.tool.id:
+        raise TerminalError(
+            f"run {run.run_id} is for {run.tool_id} but the fetched description is of {fetched.tool.id}",
+            subject=fetched.tool.id,
+            hint="pass the run extracted from this fetched description",
+        )
+    return _records_to_store(run, result.capabilities)
 
 
 def _records_to_store(run: ExtractionRun, capabilities: CapabilitySet | None) -> CapabilitySet | None:
