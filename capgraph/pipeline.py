@@ -161,11 +161,7 @@ class IngestContext:
             if extractor
             else resolve(settings, sleep=interrupt.sleep)
         )
-        warehouse = Warehouse(
-            settings.db,
-            lock_timeout_seconds=settings.lock_timeout_seconds,
-            release_after_seconds=settings.warehouse_release_after_seconds,
-        )
+        warehouse = Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds)
         return cls(
             settings=settings,
             warehouse=warehouse,
@@ -628,7 +624,7 @@ def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: 
 
 def publish_analyst_copy(context: IngestContext) -> str | None:
     """After a run: refresh the copy analysts and read commands use, so they never block ingestion,
-    then let go of the live file at once rather than after the warehouse's release delay.
+    then make sure the live file is let go.
 
     A note for the summary when the copy could not be refreshed (the previous copy stays); never raises.
     """

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -30,15 +29,6 @@ from schemas import (
 )
 from warehouse import match_graph
 from warehouse.duck_errors import first_line
-from warehouse.known_rows import (
-    LATEST_SIGNALS,
-    TOOL_VALUE_COLUMNS,
-    KnownRows,
-    SignalKey,
-    SignalReading,
-    StoredLookup,
-    ToolValues,
-)
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
     FINISHED_BATCH_STATUSES,
@@ -117,23 +107,32 @@ _CALL_COLUMNS = [
 ]
 
 
+ToolValues = tuple[object, ...]
+"""A tool row's descriptive columns, in ``TOOL_VALUE_COLUMNS`` order."""
+
+TOOL_VALUE_COLUMNS = (
+    "name, kind, summary, homepage, license, version, pricing, price_amount, price_currency, price_unit"
+)
+
+SignalKey = tuple[str, str]
+"""(tool_id, signal name)."""
+
+LATEST_SIGNALS = """
+    SELECT tool_id, name, value
+    FROM signals
+    WHERE list_contains($tool_ids, tool_id)
+    QUALIFY row_number() OVER (PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
+"""
+"""The latest reading of each signal of some tools, as every reader of the history defines it."""
+
+
 def capability_id(run_id: str, ordinal: int) -> str:
     """Capability ids are derived, not drawn from a sequence: no round trip before a bulk append."""
     return f"{run_id}/{ordinal}"
 
 
 class WriteSession(ReadSession):
-    """Read and write access for the duration of ``Warehouse.writer()``'s with-block.
-
-    ``known`` is what the attachment already knows is stored (see ``warehouse.known_rows``); without it
-    each write looks its rows up.
-    """
-
-    def __init__(
-        self, connection: duckdb.DuckDBPyConnection, path: Path, *, alias: str, known: KnownRows | None = None
-    ) -> None:
-        super().__init__(connection, path, alias=alias)
-        self._stored = StoredLookup(known)
+    """Read and write access for the duration of ``Warehouse.writer()``'s with-block."""
 
     def upsert_tool(self, tool: Tool) -> None:
         """Insert the tool, or update what a source says about it; ``first_seen_at`` is kept."""
@@ -362,7 +361,6 @@ class WriteSession(ReadSession):
             if row[0]:
                 return False
             self._connection.execute("UPDATE all_tools SET retired_at = now() WHERE id = ?", [tool_id])
-            self._stored.changes.retired[tool_id] = True
         return True
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -370,13 +368,10 @@ class WriteSession(ReadSession):
     @contextmanager
     def _transaction(self, subject: str, action: str) -> Iterator[None]:
         self._connection.begin()
-        self._stored.begin()
         try:
             yield
             self._connection.commit()
-            self._stored.commit()
         except BaseException as error:
-            self._stored.rollback()
             self._connection.rollback()
             if isinstance(error, duckdb.IOException):
                 # The file itself failed (disk full, lock lost): every other tool would fail the same way.
@@ -402,10 +397,7 @@ class WriteSession(ReadSession):
 
     def _write_tools(self, tools: Sequence[Tool], now: object) -> None:
         """``_write_tool`` for tools of distinct ids: the new ones appended at once."""
-        if self._stored.knows:
-            stored = {tool.id for tool in tools if self._stored.tool_values(tool.id) is not None}
-        else:
-            stored = self._existing("all_tools", "id", [tool.id for tool in tools])
+        stored = self._existing("all_tools", "id", [tool.id for tool in tools])
         rows = []
         for tool in tools:
             if tool.id in stored:
@@ -413,17 +405,13 @@ class WriteSession(ReadSession):
                 continue
             values = _tool_values(tool)
             rows.append((tool.id, *values, now, now))
-            self._stored.changes.tools[tool.id] = values
         self._append(
             "all_tools", ["id", *TOOL_VALUE_COLUMNS.split(", "), "first_seen_at", "updated_at"], rows
         )
 
     def _write_documents(self, documents: Sequence[SourceDocument], now: object) -> None:
         """``_write_document`` for many: those not stored yet appended at once (the first of equal ones)."""
-        if self._stored.knows:
-            stored = {document.sha256 for document in documents if self._stored.has_document(document.sha256)}
-        else:
-            stored = self._existing("documents", "sha256", [document.sha256 for document in documents])
+        stored = self._existing("documents", "sha256", [document.sha256 for document in documents])
         rows = []
         for document in documents:
             if document.sha256 in stored:
@@ -441,7 +429,6 @@ class WriteSession(ReadSession):
                     now,
                 )
             )
-            self._stored.changes.documents.add(document.sha256)
         self._append("documents", _DOCUMENT_COLUMNS, rows)
 
     def _write_runs(
@@ -469,10 +456,7 @@ class WriteSession(ReadSession):
         self._insert_rows("evidence", _EVIDENCE_COLUMNS, evidence_rows)
         if not made_current:
             return
-        if self._stored.knows:
-            current = {tool_id for tool_id in made_current if self._stored.has_current(tool_id)}
-        else:
-            current = self._existing("all_current_extractions", "tool_id", list(made_current))
+        current = self._existing("all_current_extractions", "tool_id", list(made_current))
         for tool_id in current:
             self._update_current(tool_id, made_current[tool_id])
         self._append(
@@ -480,7 +464,6 @@ class WriteSession(ReadSession):
             ["tool_id", "run_id", "made_current_at"],
             [(tool_id, run_id, now) for tool_id, run_id in made_current.items() if tool_id not in current],
         )
-        self._stored.changes.current.update(made_current)
 
     def _existing(self, table: str, column: str, keys: list[str]) -> set[str]:
         """Which of ``keys`` are stored in ``table.column``, in one look-up."""
@@ -497,7 +480,6 @@ class WriteSession(ReadSession):
             self._connection.execute(
                 "UPDATE all_tools SET retired_at = NULL WHERE id = ?", [tool.id]
             ).fetchall()
-            self._stored.changes.retired[tool.id] = False
         if stored is None:
             self._connection.execute(
                 """
@@ -518,14 +500,9 @@ class WriteSession(ReadSession):
                 """,
                 [*values, tool.id],
             ).fetchall()
-        else:
-            return
-        self._stored.changes.tools[tool.id] = values
 
     def _stored_tool(self, tool_id: str) -> tuple[ToolValues | None, bool]:
         """The stored values of the tool's row (None when there is none) and whether it is retired."""
-        if self._stored.knows:
-            return self._stored.tool_values(tool_id), self._stored.is_retired(tool_id)
         row = self._connection.execute(
             f"SELECT {TOOL_VALUE_COLUMNS}, retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
         ).fetchall()
@@ -534,15 +511,7 @@ class WriteSession(ReadSession):
     def _write_document(self, document: SourceDocument) -> bool:
         # Look first rather than INSERT ... ON CONFLICT DO NOTHING, which costs ~4 ms more per call;
         # no other writer can slip in between, since this session holds the file's write lock.
-        if self._stored.knows:
-            stored = self._stored.has_document(document.sha256)
-        else:
-            stored = bool(
-                self._connection.execute(
-                    "SELECT 1 FROM documents WHERE sha256 = ?", [document.sha256]
-                ).fetchall()
-            )
-        if stored:
+        if self._connection.execute("SELECT 1 FROM documents WHERE sha256 = ?", [document.sha256]).fetchall():
             return False
         self._connection.execute(
             """
@@ -560,7 +529,6 @@ class WriteSession(ReadSession):
                 json.dumps(document.metadata, sort_keys=True),
             ],
         ).fetchall()
-        self._stored.changes.documents.add(document.sha256)
         return True
 
     def _write_signals(self, signals: Sequence[Signal]) -> int:
@@ -576,17 +544,14 @@ class WriteSession(ReadSession):
             latest[key] = signal.value
             observed_at = as_utc(signal.observed_at)
             rows.append((signal.tool_id, signal.name, signal.value, observed_at, signal.source, recorded_at))
-            self._stored.changes.add_signal(key, SignalReading(observed_at, recorded_at, signal.value))
         self._append("signals", _SIGNAL_COLUMNS, rows)
         return len(rows)
 
     def _latest_signal_values(self, keys: set[SignalKey]) -> dict[SignalKey, float]:
-        if self._stored.knows:
-            return self._stored.latest_signal_values(self._connection, keys)
         rows = self._connection.execute(
             LATEST_SIGNALS, {"tool_ids": sorted({tool_id for tool_id, _ in keys})}
         ).fetchall()
-        return {(tool_id, name): value for tool_id, name, _, _, value in rows}
+        return {(tool_id, name): value for tool_id, name, value in rows}
 
     def _append(self, table: str, columns: list[str], rows: Sequence[tuple[object, ...]]) -> None:
         # The appender is ~200x faster than executemany in DuckDB 2.0; one flush is one statement,
@@ -656,18 +621,11 @@ class WriteSession(ReadSession):
             appender.flush()
 
     def _make_current(self, tool_id: str, run_id: str) -> None:
-        if self._stored.knows:
-            updated = 0
-            if self._stored.has_current(tool_id):
-                updated = self._update_current(tool_id, run_id)
-        else:
-            updated = self._update_current(tool_id, run_id)
-        if not updated:
+        if not self._update_current(tool_id, run_id):
             self._connection.execute(
                 "INSERT INTO all_current_extractions (tool_id, run_id, made_current_at) VALUES (?, ?, now())",
                 [tool_id, run_id],
-            )
-        self._stored.changes.current.add(tool_id)
+            ).fetchall()
 
     def _update_current(self, tool_id: str, run_id: str) -> int:
         (updated,) = self._connection.execute(
