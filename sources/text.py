@@ -226,7 +226,9 @@ def _markdown_parser() -> _OutlineMarkdown:
     """This thread's parser, built once: building one costs a third of parsing a description."""
     parser: _OutlineMarkdown | None = getattr(_parsers, "parser", None)
     if parser is None:
-        parser = _parsers.parser = _OutlineMarkdown("commonmark").enable("table")
+        parser = _OutlineMarkdown("commonmark")
+        parser.enable("table")
+        _parsers.parser = parser
     return parser
 
 
