@@ -89,11 +89,7 @@ class IngestContext:
             if extractor
             else resolve(extractor_options(settings), sleep=interrupt.sleep)
         )
-        warehouse = Warehouse(
-            settings.db,
-            lock_timeout_seconds=settings.lock_timeout_seconds,
-            release_after_seconds=settings.warehouse_release_after_seconds,
-        )
+        warehouse = Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds)
         return cls(
             settings=settings,
             warehouse=warehouse,

@@ -43,7 +43,7 @@ from schemas import (
     WarehouseBusyError,
     utc_now,
 )
-from warehouse import ExtractionKey, IngestRunRow, IngestStatus, StoredState, Warehouse
+from warehouse import ExtractionKey, ExtractionToStore, IngestRunRow, IngestStatus, StoredState, Warehouse
 
 __all__ = [
     "RUN_STOPPED_NOTE",
@@ -174,6 +174,13 @@ def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
 
 def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
     """Extract, ground and store one fetched tool in a single short write. Never raises."""
+    prepared = prepare_extraction(pending, context)
+    return prepared if isinstance(prepared, ToolOutcome) else store_results(context, [prepared])[0]
+
+
+def prepare_extraction(pending: PendingExtraction, context: IngestContext) -> UnstoredResult | ToolOutcome:
+    """Extract and ground one fetched tool, ready to store; a skipped outcome when the run stopped or
+    the budget is spent. Never raises."""
     if context.stop_reason is not None:
         return _outcome(pending, "skipped", RUN_STOPPED_NOTE)
     if context.ledger.exhausted:
@@ -193,7 +200,7 @@ def extract_pending(pending: PendingExtraction, context: IngestContext) -> ToolO
         error = ExtractionError(
             f"unexpected {type(unexpected).__name__}: {unexpected}", subject=fetched.tool.id
         )
-    return store_extraction(pending, context, capabilities, error, hooks.calls, started_at)
+    return ground_result(pending, context, capabilities, error, hooks.calls, started_at)
 
 
 def store_extraction(
@@ -204,12 +211,26 @@ def store_extraction(
     calls: Sequence[ApiCall],
     started_at: datetime,
 ) -> ToolOutcome:
-    """Ground an extractor's answer (or record its error) and store it with the tool's run. Never raises.
+    """Ground an extractor's answer (or record its error) and store it with the tool's run at once.
+    Never raises; see ``ground_result`` for the rules and ``store_results`` for the write."""
+    result = ground_result(pending, context, capabilities, error, calls, started_at)
+    return store_results(context, [result])[0]
+
+
+def ground_result(
+    pending: PendingExtraction,
+    context: IngestContext,
+    capabilities: CapabilitySet | None,
+    error: CapgraphError | None,
+    calls: Sequence[ApiCall],
+    started_at: datetime,
+) -> UnstoredResult:
+    """Ground an extractor's answer (or take its error) into the tool's run, ready to store.
 
     Shared by real-time and batch extraction, so both apply the same grounding check and the same rules:
     only a succeeded run with at least one record replaces the tool's current records, and never grounded
     current records with far fewer grounded ones (see ``grounding_regression``) unless the run accepts
-    that. A result whose write finds the file busy is kept and retried, never thrown away.
+    that.
     """
     fetched = pending.fetched
     tool_id = fetched.tool.id
@@ -230,18 +251,76 @@ def store_extraction(
         run = run.model_copy(update={"status": "rejected", "error": rejection})
     records = capabilities if error is None and rejection is None else None
     outcome = _result_outcome(pending, error, rejection, records)
-    result = UnstoredResult(pending, run, records, tuple(calls), outcome)
-    failure = _write_with_retries(context, result)
-    if failure is None:
-        return outcome
-    if isinstance(failure, WarehouseBusyError):
-        context.keep_unstored(result)
-        return _outcome(
-            pending,
-            "failed",
-            f"{tool_id}: not stored yet, retried at the end of the run: {failure.one_line()}",
-        )
-    return _outcome(pending, "failed", f"{tool_id}: extracted but not stored: {failure.one_line()}")
+    return UnstoredResult(pending, run, records, tuple(calls), outcome)
+
+
+def store_results(context: IngestContext, results: Sequence[UnstoredResult]) -> list[ToolOutcome]:
+    """Store finished tools in one transaction; their outcomes, in order, once stored. Never raises.
+
+    Each tool stays all or nothing: when the batch fails for another reason than a busy file, its tools
+    are written one by one, so only a bad tool fails. A result whose write finds the file busy is kept
+    and retried at the end of the run, never thrown away.
+    """
+    if not results:
+        return []
+    if len(results) > 1:
+        failure = _write_with_retries(context, results)
+        if failure is None:
+            return [result.outcome for result in results]
+        if isinstance(failure, WarehouseBusyError):
+            return [_kept_for_later(context, result, failure) for result in results]
+    outcomes = []
+    for result in results:
+        failure = _write_with_retries(context, [result])
+        if failure is None:
+            outcomes.append(result.outcome)
+        elif isinstance(failure, WarehouseBusyError):
+            outcomes.append(_kept_for_later(context, result, failure))
+        else:
+            tool_id = result.pending.fetched.tool.id
+            outcomes.append(
+                _outcome(
+                    result.pending, "failed", f"{tool_id}: extracted but not stored: {failure.one_line()}"
+                )
+            )
+    return outcomes
+
+
+def _kept_for_later(context: IngestContext, result: UnstoredResult, busy: WarehouseBusyError) -> ToolOutcome:
+    context.keep_unstored(result)
+    return _outcome(
+        result.pending,
+        "failed",
+        f"{result.pending.fetched.tool.id}: not stored yet, retried at the end of the run: {busy.one_line()}",
+    )
+
+
+WRITE_BATCH_TOOLS = 200
+"""Finished tools stored per transaction at most: one commit costs as much as writing a few tools."""
+WRITE_BATCH_SECONDS = 0.5
+"""A finished tool waits at most this long for others to share its write (slow extractors write alone),
+and the file is free between two writes."""
+
+
+def in_write_batches(
+    context: IngestContext, prepared: Iterable[UnstoredResult | ToolOutcome]
+) -> Iterator[ToolOutcome]:
+    """Store results as they come, in batches of up to ``WRITE_BATCH_TOOLS`` or ``WRITE_BATCH_SECONDS``;
+    each outcome is yielded once its tool is stored (or its failure named), and every result is stored
+    before the iteration ends."""
+    waiting: list[UnstoredResult] = []
+    oldest = 0.0
+    for item in prepared:
+        if isinstance(item, ToolOutcome):
+            yield item
+            continue
+        if not waiting:
+            oldest = time.monotonic()
+        waiting.append(item)
+        if len(waiting) >= WRITE_BATCH_TOOLS or time.monotonic() - oldest >= WRITE_BATCH_SECONDS:
+            yield from store_results(context, waiting)
+            waiting = []
+    yield from store_results(context, waiting)
 
 
 GROUNDED_SHARE_KEPT = 0.5
@@ -288,11 +367,11 @@ _LONGEST_STORE_RETRY_SECONDS = 2.0
 
 
 def _write_with_retries(
-    context: IngestContext, result: UnstoredResult, *, patient: bool = True
+    context: IngestContext, results: Sequence[UnstoredResult], *, patient: bool = True
 ) -> CapgraphError | None:
-    """Write one tool's result; while another process holds the file, retry with backoff for twice the
-    lock timeout (each attempt itself waits up to the lock timeout), or just once when not ``patient``.
-    The error that remains, or None.
+    """Write finished tools in one transaction; while another process holds the file, retry with
+    backoff for twice the lock timeout (each attempt itself waits up to the lock timeout), or just once
+    when not ``patient``. The error that remains, or None.
 
     Waits through ``context.interrupt``: once the run is interrupted a busy file is not waited for.
     """
@@ -301,7 +380,7 @@ def _write_with_retries(
     delay = _FIRST_STORE_RETRY_SECONDS
     while True:
         try:
-            _write(context.warehouse, result)
+            _write(context.warehouse, results)
             return None
         except WarehouseBusyError as busy:
             remaining = deadline - time.monotonic()
@@ -316,9 +395,14 @@ def _write_with_retries(
             return failure
 
 
-def _write(warehouse: Warehouse, result: UnstoredResult) -> None:
+def _write(warehouse: Warehouse, results: Sequence[UnstoredResult]) -> None:
     with warehouse.writer() as session:
-        session.record_extraction(result.pending.fetched, result.run, result.capabilities, result.calls)
+        session.record_extractions(
+            [
+                ExtractionToStore(result.pending.fetched, result.run, result.capabilities, result.calls)
+                for result in results
+            ]
+        )
 
 
 def store_held_results(context: IngestContext) -> dict[str, ToolOutcome]:
@@ -332,7 +416,7 @@ def store_held_results(context: IngestContext) -> dict[str, ToolOutcome]:
     patient = True
     for result in context.take_unstored():
         tool_id = result.pending.fetched.tool.id
-        failure = _write_with_retries(context, result, patient=patient)
+        failure = _write_with_retries(context, [result], patient=patient)
         if failure is None:
             outcomes[result.pending.ref] = result.outcome
             continue
@@ -403,7 +487,7 @@ def summarize(context: IngestContext, outcomes: Sequence[ToolOutcome], seconds: 
 
 def publish_analyst_copy(context: IngestContext) -> str | None:
     """After a run: refresh the copy analysts and read commands use, so they never block ingestion,
-    then let go of the live file at once rather than after the warehouse's release delay.
+    then make sure the live file is let go.
 
     A note for the summary when the copy could not be refreshed (the previous copy stays); never raises.
     """
@@ -435,14 +519,16 @@ def on_thread_pool(context: IngestContext) -> ExtractAll:
         with ThreadPoolExecutor(
             max_workers=context.settings.concurrency, thread_name_prefix="extract"
         ) as pool:
-            yield from pool.map(lambda item: extract_pending(item, context), pending)
+            yield from in_write_batches(
+                context, pool.map(lambda item: prepare_extraction(item, context), pending)
+            )
 
     return extract_all
 
 
 def one_after_another(context: IngestContext) -> ExtractAll:
     """Extract in order, so a fatal error stops the run before the next tool starts."""
-    return lambda pending: (extract_pending(item, context) for item in pending)
+    return lambda pending: in_write_batches(context, (prepare_extraction(item, context) for item in pending))
 
 
 def run_pipeline(

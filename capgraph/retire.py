@@ -35,11 +35,7 @@ def retire_tool(settings: Settings, tool_id: str) -> Retirement:
         raise NotFoundError(
             "no warehouse file here yet", subject=str(settings.db), hint="run `capgraph ingest` first"
         )
-    warehouse = Warehouse(
-        settings.db,
-        lock_timeout_seconds=settings.lock_timeout_seconds,
-        release_after_seconds=settings.warehouse_release_after_seconds,
-    )
+    warehouse = Warehouse(settings.db, lock_timeout_seconds=settings.lock_timeout_seconds)
     try:
         stored_id, newly_retired = _retire_first_stored(warehouse, _spellings(tool_id))
         # Also when it was retired already: an earlier `remove` may have stopped before this point.

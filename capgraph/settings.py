@@ -31,9 +31,6 @@ class Settings(BaseSettings):
         description="The read copy published after each run; default: <db stem>.analyst.duckdb beside db.",
     )
     lock_timeout_seconds: float = Field(default=10.0, ge=0, description="How long a writer waits for a lock.")
-    warehouse_release_after_seconds: float = Field(
-        default=0.5, ge=0, description="How long ingestion keeps the file after a write, for the next one."
-    )
 
     extractor: Literal["auto", "heuristic", "anthropic"] = "auto"
     concurrency: int = Field(default=8, ge=1, le=256)

@@ -35,7 +35,9 @@ from capgraph.pipeline import (
     ProgressCallback,
     RunSummary,
     ToolOutcome,
-    extract_pending,
+    UnstoredResult,
+    in_write_batches,
+    prepare_extraction,
     run_batch,
     run_pipeline,
 )
@@ -63,18 +65,19 @@ _attached: ContextVar[_AttachedRun | None] = ContextVar("capgraph_attached_run",
 
 # Task inputs hold clients and locks; caching on them is meaningless, so it is off.
 @task(name="extract-tool", task_run_name="{pending.ref}", cache_policy=NO_CACHE)
-def extract_tool(pending: PendingExtraction, context: IngestContext) -> ToolOutcome:
-    return extract_pending(pending, context)
+def extract_tool(pending: PendingExtraction, context: IngestContext) -> UnstoredResult | ToolOutcome:
+    return prepare_extraction(pending, context)
 
 
 def _as_tasks(pending: Sequence[PendingExtraction], context: IngestContext) -> Iterator[ToolOutcome]:
     """Every changed tool's extraction as its own Prefect task, all submitted before any is awaited, on
     ``settings.concurrency`` threads: the run's settings, not the flow's definition, size the pool (a
-    served run imports the flow as defined)."""
-    with ThreadPoolTaskRunner[ToolOutcome](max_workers=context.settings.concurrency) as runner:
+    served run imports the flow as defined). The finished tools are stored in batches as they come."""
+    with ThreadPoolTaskRunner[UnstoredResult | ToolOutcome](
+        max_workers=context.settings.concurrency
+    ) as runner:
         futures = [runner.submit(extract_tool, {"pending": item, "context": context}) for item in pending]
-        for future in futures:
-            yield future.result()
+        yield from in_write_batches(context, (future.result() for future in futures))
 
 
 _Args = ParamSpec("_Args")

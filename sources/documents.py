@@ -198,8 +198,47 @@ class _OutlineMarkdown(MarkdownIt):
         return True
 
 
+_OUTLINE_PREFIXES = (512, 4096)
+"""How much of a long Markdown document the outline first reads (cut at a blank line): the title and
+first paragraph are nearly always near the top, and parsing the rest was most of an unchanged re-run."""
+_parsers = threading.local()
+
+
 def _markdown_outline(text: str) -> Outline:
-    tokens = _OutlineMarkdown("commonmark").enable("table").parse(text)
+    for limit in _OUTLINE_PREFIXES:
+        cut = text.rfind("\n\n", 0, limit)
+        if len(text) <= limit or cut <= 0:
+            continue
+        found = _markdown_outline_of(text[:cut])
+        # Blocks up to a blank line parse the same whatever follows, but a bracket may be a reference
+        # link whose definition comes later: then only the whole document says what the words are.
+        if found.title is not None and found.first_paragraph is not None and not found.brackets:
+            return Outline(title=found.title, first_paragraph=found.first_paragraph)
+    found = _markdown_outline_of(text)
+    return Outline(title=found.title, first_paragraph=found.first_paragraph)
+
+
+@dataclass(frozen=True)
+class _FoundOutline:
+    title: str | None
+    first_paragraph: str | None
+    brackets: bool
+    """Whether the source of the title or paragraph has a ``[``."""
+
+
+def _markdown_parser() -> _OutlineMarkdown:
+    """This thread's parser, built once: building one costs a third of parsing a description."""
+    parser: _OutlineMarkdown | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _OutlineMarkdown("commonmark")
+        parser.enable("table")
+        _parsers.parser = parser
+    return parser
+
+
+def _markdown_outline_of(text: str) -> _FoundOutline:
+    tokens = _markdown_parser().parse(text)
+    brackets = False
     title: str | None = None
     paragraph: str | None = None
     open_blocks: list[str] = []
@@ -213,6 +252,7 @@ def _markdown_outline(text: str) -> Outline:
             continue
         if title is None and token.type == "heading_open":
             title = _inline_text(following) or None
+            brackets = brackets or "[" in following.content
         elif (
             paragraph is None
             and token.type == "paragraph_open"
@@ -220,9 +260,10 @@ def _markdown_outline(text: str) -> Outline:
         ):
             words = _inline_text(following)
             paragraph = words if re.search(r"\w", words) else None
+            brackets = brackets or "[" in following.content
         if title is not None and paragraph is not None:
             break
-    return Outline(title=title, first_paragraph=paragraph)
+    return _FoundOutline(title=title, first_paragraph=paragraph, brackets=brackets)
 
 
 def _inline_text(inline: Token) -> str:

@@ -18,7 +18,7 @@ from warehouse.rows import (
     ToolScoreRow,
 )
 from warehouse.warehouse import Warehouse
-from warehouse.write_session import WriteSession
+from warehouse.write_session import ExtractionToStore, WriteSession
 
 __all__ = [
     "AlternativeRow",
@@ -26,6 +26,7 @@ __all__ = [
     "CachedHttpRow",
     "CostRow",
     "ExtractionKey",
+    "ExtractionToStore",
     "IngestRunRow",
     "IngestStatus",
     "MatchGraphStats",

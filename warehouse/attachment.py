@@ -1,12 +1,11 @@
 """Attaches warehouse files to the process's in-memory DuckDB instance, only while they are in use.
 
-A file is attached under its own alias when its first session opens. When the last session closes, a
-file attached read-write stays attached for ``release_after_seconds`` more, so that the next tool's
-write session (a few milliseconds later with a fast extractor) reuses it: detaching checkpoints the
-file, which cost more than everything else in a per-tool session together. A background releaser then
-detaches it, dropping the OS file lock, unless another session opened in the meantime; with a slow
-extractor (seconds between writes) the file is therefore free between writes. ``release()`` detaches
-at once, and at process exit every file is released before the instance closes.
+A file is attached under its own alias when its first session opens and detached (checkpointed, its OS
+lock dropped) when its last session closes, unless a writer of this process is waiting for it: that
+writer gets the open file. The pipeline writes finished tools in batches, so the file is held while a
+batch is written and free in between, for analysts, ``--live`` readers and other processes.
+``release()`` is for a file kept by a session still open; at process exit every file is released
+before the instance closes.
 
 A file is attached read-only for readers and read-write for a writer. Readers that arrive while it is
 attached read-write share that attachment inside a READ ONLY transaction; a writer that finds it
@@ -14,8 +13,7 @@ attached read-only waits for those readers to close, then re-attaches it read-wr
 attachment is detached as soon as its last reader closes: only writers benefit from keeping it.
 
 Every decision to attach, reuse or detach is taken under one condition lock per file, so a session
-opening right at the release deadline either finds the file still attached (and the releaser then
-leaves it) or finds it detached (and attaches it again); it never uses a file being detached.
+never uses a file being detached.
 
 Never open an attached file with ordinary Python file I/O: POSIX record locks belong to the process,
 so closing any descriptor of the file silently drops the lock DuckDB holds on it.
@@ -47,7 +45,6 @@ from warehouse.duck_errors import (
     open_error,
 )
 from warehouse.host import HOST, sql_string
-from warehouse.known_rows import AttachmentKnowledge, KnownRows
 from warehouse.migrations import migrate, require_current
 
 Mode = Literal["read_only", "read_write"]
@@ -76,12 +73,6 @@ class AttachedFile:
         self._mode: Mode | None = None
         self._sessions = 0
         self._reader_threads: Counter[int] = Counter()
-        self._release_after = 0.0
-        self._release_deadline: float | None = None
-        self._release_requested = False
-        self._releaser: threading.Thread | None = None
-        # What the file holds, learnt once per read-write attachment; only writers use it, one at a time.
-        self._knowledge = AttachmentKnowledge()
         self.attach_count = 0
         """How often the file was attached in this process (a diagnostic for benches and tests)."""
 
@@ -89,11 +80,6 @@ class AttachedFile:
     def is_attached(self) -> bool:
         with self._state:
             return self._mode is not None
-
-    @property
-    def knows_stored_rows(self) -> bool:
-        """Whether write sessions currently skip their look-ups (a diagnostic for tests)."""
-        return self._knowledge.rows is not None
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -126,17 +112,10 @@ class AttachedFile:
                 self._settle()
 
     @contextmanager
-    def session(
-        self, mode: Mode, *, timeout_seconds: float, release_after_seconds: float = 0.0
-    ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection whose default database is this file; read-only ones run in a READ ONLY transaction.
-
-        ``release_after_seconds`` is how long a read-write attachment outlives its last session.
-        """
+    def session(self, mode: Mode, *, timeout_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection whose default database is this file; read-only ones run in a READ ONLY transaction."""
         owner = threading.get_ident()
-        cursor = self._open(
-            mode, owner, time.monotonic() + timeout_seconds, timeout_seconds, release_after_seconds
-        )
+        cursor = self._open(mode, owner, time.monotonic() + timeout_seconds, timeout_seconds)
         try:
             yield cursor
         except duckdb.Error as error:
@@ -147,44 +126,23 @@ class AttachedFile:
         finally:
             self._close(cursor, mode, owner)
 
-    def known_rows(self, connection: duckdb.DuckDBPyConnection) -> KnownRows | None:
-        """What the file holds, for the write session that owns ``connection`` (see ``warehouse.known_rows``);
-        None until this attachment's series of writes is long enough to pay for loading it.
-
-        Call only inside ``exclusive()`` with the session open, so no other writer or detach interferes.
-        """
-        try:
-            return self._knowledge.for_session(connection)
-        except duckdb.Error as error:
-            # Not worth failing a write over: it looks its rows up, and meets any real problem itself.
-            _log.warning("%s: could not load the stored keys: %s", self.path, first_line(error))
-            return None
-
     def release(self) -> None:
         """Detach the file now; if sessions of this process are open, as soon as the last one closes."""
         with self._state:
             if self._mode is None:
                 return
             if self._sessions or self._queued_writers or self._write_lock.locked():
-                self._release_requested = True
-                return
+                return  # the last of them to close detaches it (see _settle)
             self._detach()
 
     def _open(
-        self,
-        mode: Mode,
-        owner: int,
-        deadline: float,
-        timeout_seconds: float,
-        release_after_seconds: float,
+        self, mode: Mode, owner: int, deadline: float, timeout_seconds: float
     ) -> duckdb.DuckDBPyConnection:
         with self._state:
             if mode == "read_write":
                 self._wait_for_read_only_sessions(owner, deadline)
-                self._release_after = release_after_seconds
             if self._mode is None:
                 self._attach(mode, deadline, timeout_seconds)
-            self._release_deadline = None
             cursor = HOST.cursor()
             try:
                 cursor.execute(f"USE {self.alias}")
@@ -215,59 +173,16 @@ class AttachedFile:
                     self._state.notify_all()
 
     def _settle(self) -> None:
-        """Decide what an idle file does next: detach now, or stay attached until the release deadline.
+        """Detach an idle file, unless a writer of this process holds or awaits the write lock: it
+        settles when it leaves, and handing it the open file spares a checkpoint and a re-attach.
 
         Called with the state lock held whenever a session closes or a writer leaves.
         """
         if self._mode is None or self._sessions:
             return
         if self._mode == "read_write" and (self._queued_writers or self._write_lock.locked()):
-            # A writer of this process holds or awaits the write lock and will settle when it leaves:
-            # handing it the open file spares it a checkpoint and a re-attach.
             return
-        if self._mode == "read_only" or self._release_requested or self._release_after <= 0:
-            self._detach()
-            return
-        self._release_deadline = time.monotonic() + self._release_after
-        if self._releaser is None:
-            self._releaser = threading.Thread(
-                target=self._release_when_due, name=f"warehouse-release-{self.alias}", daemon=True
-            )
-            self._releaser.start()
-        else:
-            self._state.notify_all()
-
-    def _release_when_due(self) -> None:
-        """The releaser thread: detaches the file once its deadline passes with no session open.
-
-        Lives as long as the attachment; a daemon, since at exit ``release_all`` detaches in its place.
-        """
-        with self._state:
-            try:
-                while self._mode is not None:
-                    deadline = self._release_deadline
-                    if deadline is None or self._sessions:
-                        self._state.wait()
-                        continue
-                    remaining = deadline - time.monotonic()
-                    if remaining > 0:
-                        self._state.wait(remaining)
-                        continue
-                    if self._queued_writers or self._write_lock.locked():
-                        # That writer settles when it leaves, setting a new deadline.
-                        self._release_deadline = None
-                        continue
-                    try:
-                        self._detach()
-                    except duckdb.Error as error:
-                        # Nobody is waiting for this detach to report to. The data is safe in the WAL;
-                        # the file stays attached until the next session's end or release() retries.
-                        self._release_deadline = None
-                        _log.warning(
-                            "%s: could not release the warehouse file: %s", self.path, first_line(error)
-                        )
-            finally:
-                self._releaser = None
+        self._detach()
 
     def _wait_for_read_only_sessions(self, owner: int, deadline: float) -> None:
         while self._mode == "read_only":
@@ -311,7 +226,6 @@ class AttachedFile:
                     time.sleep(min(delay, remaining))
                     delay = min(delay * 2, _LONGEST_RETRY_SECONDS)
             self._mode = mode
-            self._knowledge = AttachmentKnowledge()
             self.attach_count += 1
             try:
                 cursor.execute(f"USE {self.alias}")
@@ -334,11 +248,6 @@ class AttachedFile:
             # than the checkpoint, measured).
             cursor.execute(f"DETACH {self.alias}")
             self._mode = None
-            # Once detached, another process may change the file: what was known no longer holds.
-            self._knowledge = AttachmentKnowledge()
-            self._release_deadline = None
-            self._release_requested = False
-            # Wakes the releaser, which ends with the attachment.
             self._state.notify_all()
         finally:
             cursor.close()

@@ -122,7 +122,7 @@ def _end_of_generated_block(lines: list[str], start: int) -> int:
 def fresh_reference() -> dict[str, Reference]:
     """The reference of a newly created warehouse, i.e. of the migrations and ``warehouse.comments``."""
     with tempfile.TemporaryDirectory(prefix="capgraph-docs-") as folder:
-        warehouse = Warehouse(Path(folder) / "reference.duckdb", release_after_seconds=0)
+        warehouse = Warehouse(Path(folder) / "reference.duckdb")
         with warehouse.writer():
             pass
         warehouse.release()

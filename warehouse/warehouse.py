@@ -18,17 +18,13 @@ from warehouse.read_session import ReadSession
 from warehouse.sandbox import run_select
 from warehouse.write_session import WriteSession
 
-DEFAULT_RELEASE_AFTER_SECONDS = 0.5
-"""Long enough to span the gap between two tools' writes with a fast extractor, short enough that
-another process waiting for the file (lock timeout 10 s by default) barely notices."""
-
 
 class Warehouse:
     """One warehouse file. Cheap to create; holds the file only while sessions use it.
 
-    After the last write session closes the file stays open for ``release_after_seconds`` (default
-    0.5 s), so back-to-back writes share one open and one checkpoint; then it is released, dropping
-    the OS lock, unless another session has opened. ``release()`` lets go at once.
+    The file is released (checkpointed, its OS lock dropped) as soon as the last session closes, so
+    other processes get it between two writes; the pipeline writes finished tools in batches, one
+    session each.
 
     Safe to share between threads: writers of this process take turns, readers run alongside them.
     """
@@ -38,7 +34,6 @@ class Warehouse:
         path: Path,
         *,
         lock_timeout_seconds: float = 10.0,
-        release_after_seconds: float = DEFAULT_RELEASE_AFTER_SECONDS,
     ) -> None:
         if lock_timeout_seconds < 0:
             raise CapgraphError(
@@ -46,15 +41,8 @@ class Warehouse:
                 subject=str(path),
                 hint="set CAPGRAPH_LOCK_TIMEOUT_SECONDS to a positive number",
             )
-        if release_after_seconds < 0:
-            raise CapgraphError(
-                f"release delay must be 0 or more seconds, not {release_after_seconds}",
-                subject=str(path),
-                hint="use 0 to release the file as soon as each write session closes",
-            )
         self.path = Path(path)
         self.lock_timeout_seconds = lock_timeout_seconds
-        self.release_after_seconds = release_after_seconds
         self._file = attached_file(self.path)
 
     @property
@@ -63,11 +51,8 @@ class Warehouse:
         return self._file.is_attached
 
     def release(self) -> None:
-        """Let go of the file now rather than ``release_after_seconds`` after the last write session.
-
-        Call it when a run ends. If sessions of this process are still open, the file is let go as soon
-        as the last of them closes.
-        """
+        """Let go of the file now if no session of this process has it open (then the last to close
+        lets go of it)."""
         try:
             self._file.release()
         except duckdb.Error as error:
@@ -79,21 +64,16 @@ class Warehouse:
 
     @contextmanager
     def writer(self) -> Iterator[WriteSession]:
-        """A write session: the file is open read-write, migrated on open, and released
-        ``release_after_seconds`` after the block unless another session opens by then.
+        """A write session: the file is open read-write, migrated on open, and released after the block
+        unless another writer of this process is waiting for it.
 
         Threads of this process take turns; when another process holds the file, retries until
         ``lock_timeout_seconds`` and then raises ``schemas.WarehouseBusyError`` naming the holder.
         """
         with self._file.exclusive():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._file.session(
-                "read_write",
-                timeout_seconds=self.lock_timeout_seconds,
-                release_after_seconds=self.release_after_seconds,
-            ) as connection:
-                known = self._file.known_rows(connection)
-                yield WriteSession(connection, self.path, alias=self._file.alias, known=known)
+            with self._file.session("read_write", timeout_seconds=self.lock_timeout_seconds) as connection:
+                yield WriteSession(connection, self.path, alias=self._file.alias)
 
     @contextmanager
     def reader(self) -> Iterator[ReadSession]:
@@ -151,11 +131,7 @@ class Warehouse:
         target.parent.mkdir(parents=True, exist_ok=True)
         with (
             self._file.exclusive(),
-            self._file.session(
-                "read_write",
-                timeout_seconds=self.lock_timeout_seconds,
-                release_after_seconds=self.release_after_seconds,
-            ) as connection,
+            self._file.session("read_write", timeout_seconds=self.lock_timeout_seconds) as connection,
         ):
             try:
                 publish_copy(connection, self._file.alias, target.resolve())

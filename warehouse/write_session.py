@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 
 import duckdb
 
@@ -29,15 +29,6 @@ from schemas import (
 )
 from warehouse import comparison_events, match_graph
 from warehouse.duck_errors import first_line
-from warehouse.known_rows import (
-    LATEST_SIGNALS,
-    TOOL_VALUE_COLUMNS,
-    KnownRows,
-    SignalKey,
-    SignalReading,
-    StoredLookup,
-    ToolValues,
-)
 from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
@@ -62,6 +53,35 @@ _CAPABILITY_COLUMNS = [
     "unique_text",
     "vs_alternatives",
     "grounded",
+]
+_EXTRACTION_RUN_COLUMNS = [
+    "run_id",
+    "ingest_id",
+    "tool_id",
+    "extractor",
+    "model",
+    "prompt_version",
+    "document_sha256",
+    "status",
+    "started_at",
+    "finished_at",
+    "duration_ms",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cost_usd",
+    "error",
+]
+_DOCUMENT_COLUMNS = [
+    "sha256",
+    "tool_id",
+    "origin",
+    "media_type",
+    "fetched_at",
+    "text",
+    "metadata",
+    "stored_at",
 ]
 _EVIDENCE_COLUMNS = ["capability_id", "ordinal", "quote", "start_offset", "end_offset"]
 _SIGNAL_COLUMNS = ["tool_id", "name", "value", "observed_at", "source", "recorded_at"]
@@ -88,23 +108,32 @@ _CALL_COLUMNS = [
 ]
 
 
+ToolValues = tuple[object, ...]
+"""A tool row's descriptive columns, in ``TOOL_VALUE_COLUMNS`` order."""
+
+TOOL_VALUE_COLUMNS = (
+    "name, kind, summary, homepage, license, version, pricing, price_amount, price_currency, price_unit"
+)
+
+SignalKey = tuple[str, str]
+"""(tool_id, signal name)."""
+
+LATEST_SIGNALS = """
+    SELECT tool_id, name, value
+    FROM signals
+    WHERE list_contains($tool_ids, tool_id)
+    QUALIFY row_number() OVER (PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
+"""
+"""The latest reading of each signal of some tools, as every reader of the history defines it."""
+
+
 def capability_id(run_id: str, ordinal: int) -> str:
     """Capability ids are derived, not drawn from a sequence: no round trip before a bulk append."""
     return f"{run_id}/{ordinal}"
 
 
 class WriteSession(ReadSession):
-    """Read and write access for the duration of ``Warehouse.writer()``'s with-block.
-
-    ``known`` is what the attachment already knows is stored (see ``warehouse.known_rows``); without it
-    each write looks its rows up.
-    """
-
-    def __init__(
-        self, connection: duckdb.DuckDBPyConnection, path: Path, *, alias: str, known: KnownRows | None = None
-    ) -> None:
-        super().__init__(connection, path, alias=alias)
-        self._stored = StoredLookup(known)
+    """Read and write access for the duration of ``Warehouse.writer()``'s with-block."""
 
     def upsert_tool(self, tool: Tool) -> None:
         """Insert the tool, or update what a source says about it; ``first_seen_at`` is kept."""
@@ -159,18 +188,39 @@ class WriteSession(ReadSession):
         All or nothing: on any error neither the fetched description nor the run is stored, and the
         current records stay as they were. A failed or skipped run never touches the current records.
         """
-        if run.tool_id != fetched.tool.id:
-            raise TerminalError(
-                f"run {run.run_id} is for {run.tool_id} but the fetched description is of {fetched.tool.id}",
-                subject=fetched.tool.id,
-                hint="pass the run extracted from this fetched description",
-            )
-        records = _records_to_store(run, capabilities)
+        records = _checked_records(ExtractionToStore(fetched, run, capabilities, tuple(calls)))
         with self._transaction(run.tool_id, f"storing the description and run {run.run_id}"):
             self._write_tool(fetched.tool)
             self._write_document(fetched.document)
             self._write_signals(fetched.signals)
             self._write_run(run, records, calls)
+
+    def record_extractions(self, results: Sequence[ExtractionToStore]) -> None:
+        """``record_extraction`` for many tools in ONE transaction: the pipeline's batched write.
+
+        All or nothing for the whole batch: on any error nothing of it is stored, so the caller can
+        retry its tools one by one and lose only the bad one. Each tool is checked before anything is
+        written, so a tool whose rows do not fit fails the batch before it costs a write. Rows go in
+        with one statement per table, not one per tool.
+        """
+        checked = [(result, _checked_records(result)) for result in results]
+        if not checked:
+            return
+        with self._transaction(checked[0][0].run.tool_id, f"storing a batch of {len(checked)} tools"):
+            tool_ids = [result.fetched.tool.id for result, _ in checked]
+            if len(set(tool_ids)) < len(tool_ids):
+                # One tool twice in a batch (two refs naming it): each write must see the one before.
+                for result, records in checked:
+                    self._write_tool(result.fetched.tool)
+                    self._write_document(result.fetched.document)
+                    self._write_signals(result.fetched.signals)
+                    self._write_run(result.run, records, result.calls)
+                return
+            ((now,),) = self._connection.execute("SELECT now()").fetchall()
+            self._write_tools([result.fetched.tool for result, _ in checked], now)
+            self._write_documents([result.fetched.document for result, _ in checked], now)
+            self._write_signals([signal for result, _ in checked for signal in result.fetched.signals])
+            self._write_runs(checked, now)
 
     def record_ingest_run(self, row: IngestRunRow) -> None:
         """Add one whole run to ``ingest_runs`` (written once, when the run ends)."""
@@ -314,7 +364,6 @@ class WriteSession(ReadSession):
             if row["retired"]:
                 return False
             self._connection.execute("UPDATE all_tools SET retired_at = now() WHERE id = ?", [tool_id])
-            self._stored.changes.retired[tool_id] = True
         return True
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -322,13 +371,10 @@ class WriteSession(ReadSession):
     @contextmanager
     def _transaction(self, subject: str, action: str) -> Iterator[None]:
         self._connection.begin()
-        self._stored.begin()
         try:
             yield
             self._connection.commit()
-            self._stored.commit()
         except BaseException as error:
-            self._stored.rollback()
             self._connection.rollback()
             if isinstance(error, duckdb.IOException):
                 # The file itself failed (disk full, lock lost): every other tool would fail the same way.
@@ -346,64 +392,97 @@ class WriteSession(ReadSession):
             raise
 
     def _write_run(self, run: ExtractionRun, records: CapabilitySet | None, calls: Sequence[ApiCall]) -> None:
-        document_sha256 = run.document_sha256
-        if records is not None:
-            document_sha256 = document_sha256 or records.document_sha256
-        self._connection.execute(
-            """
-            INSERT INTO extraction_runs (run_id, ingest_id, tool_id, extractor, model, prompt_version,
-                document_sha256, status, started_at, finished_at, duration_ms, input_tokens,
-                output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                run.run_id,
-                run.ingest_id,
-                run.tool_id,
-                run.extractor,
-                run.model,
-                run.prompt_version,
-                document_sha256,
-                run.status,
-                as_utc(run.started_at),
-                as_utc(run.finished_at),
-                run.duration_ms,
-                run.input_tokens,
-                run.output_tokens,
-                run.cache_read_tokens,
-                run.cache_write_tokens,
-                run.cost_usd,
-                run.error,
-            ],
-        )
-        tagged = [
-            call.model_copy(update={"run_id": run.run_id, "ingest_id": call.ingest_id or run.ingest_id})
-            for call in calls
-        ]
-        self._upsert_calls(tagged)
+        self._append("extraction_runs", _EXTRACTION_RUN_COLUMNS, [_run_row(run, records)])
+        self._upsert_calls(_tagged_calls(run, calls))
         if records is not None:
             self._append_records(run.run_id, records)
             self._make_current(run.tool_id, run.run_id)
 
-    def _write_tool(self, tool: Tool) -> None:
-        price = tool.starting_price
-        values: ToolValues = (
-            tool.name,
-            tool.kind,
-            tool.summary,
-            tool.homepage,
-            tool.license,
-            tool.version,
-            tool.pricing,
-            None if price is None else price.amount,
-            None if price is None else price.currency,
-            None if price is None else price.unit,
+    def _write_tools(self, tools: Sequence[Tool], now: object) -> None:
+        """``_write_tool`` for tools of distinct ids: the new ones appended at once."""
+        stored = self._existing("all_tools", "id", [tool.id for tool in tools])
+        rows = []
+        for tool in tools:
+            if tool.id in stored:
+                self._write_tool(tool)
+                continue
+            values = _tool_values(tool)
+            rows.append((tool.id, *values, now, now))
+        self._append(
+            "all_tools", ["id", *TOOL_VALUE_COLUMNS.split(", "), "first_seen_at", "updated_at"], rows
         )
+
+    def _write_documents(self, documents: Sequence[SourceDocument], now: object) -> None:
+        """``_write_document`` for many: those not stored yet appended at once (the first of equal ones)."""
+        stored = self._existing("documents", "sha256", [document.sha256 for document in documents])
+        rows = []
+        for document in documents:
+            if document.sha256 in stored:
+                continue
+            stored.add(document.sha256)
+            rows.append(
+                (
+                    document.sha256,
+                    document.tool_id,
+                    document.origin,
+                    document.media_type,
+                    as_utc(document.fetched_at),
+                    document.text,
+                    json.dumps(document.metadata, sort_keys=True),
+                    now,
+                )
+            )
+        self._append("documents", _DOCUMENT_COLUMNS, rows)
+
+    def _write_runs(
+        self, checked: Sequence[tuple[ExtractionToStore, CapabilitySet | None]], now: object
+    ) -> None:
+        """``_write_run`` for runs of distinct tools: runs, calls, records and current pointers, one
+        statement per table."""
+        runs = []
+        calls: list[ApiCall] = []
+        capability_rows: list[tuple[object, ...]] = []
+        evidence_rows: list[tuple[object, ...]] = []
+        made_current: dict[str, str] = {}
+        for result, records in checked:
+            run = result.run
+            runs.append(_run_row(run, records))
+            calls.extend(_tagged_calls(run, result.calls))
+            if records is not None:
+                capabilities, evidence = _record_rows(run.run_id, records)
+                capability_rows.extend(capabilities)
+                evidence_rows.extend(evidence)
+                made_current[run.tool_id] = run.run_id
+        self._append("extraction_runs", _EXTRACTION_RUN_COLUMNS, runs)
+        self._upsert_calls(calls)
+        self._insert_rows("capabilities", _CAPABILITY_COLUMNS, capability_rows)
+        self._insert_rows("evidence", _EVIDENCE_COLUMNS, evidence_rows)
+        if not made_current:
+            return
+        current = self._existing("all_current_extractions", "tool_id", list(made_current))
+        for tool_id in current:
+            self._update_current(tool_id, made_current[tool_id])
+        self._append(
+            "all_current_extractions",
+            ["tool_id", "run_id", "made_current_at"],
+            [(tool_id, run_id, now) for tool_id, run_id in made_current.items() if tool_id not in current],
+        )
+
+    def _existing(self, table: str, column: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are stored in ``table.column``, in one look-up."""
+        rows = self._connection.execute(
+            f"SELECT {column} FROM {table} WHERE list_contains($keys, {column})", {"keys": keys}
+        ).fetchall()
+        return {key for (key,) in rows}
+
+    def _write_tool(self, tool: Tool) -> None:
+        values = _tool_values(tool)
         stored, retired = self._stored_tool(tool.id)
         if retired:
             # Ingesting a retired tool's ref again brings it back, with the history it kept.
-            self._connection.execute("UPDATE all_tools SET retired_at = NULL WHERE id = ?", [tool.id])
-            self._stored.changes.retired[tool.id] = False
+            self._connection.execute(
+                "UPDATE all_tools SET retired_at = NULL WHERE id = ?", [tool.id]
+            ).fetchall()
         if stored is None:
             self._connection.execute(
                 """
@@ -412,7 +491,7 @@ class WriteSession(ReadSession):
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
                 """,
                 [tool.id, *values],
-            )
+            ).fetchall()
         elif stored != values:
             # Only a real change is written: an unchanged row costs no write and keeps updated_at
             # meaning "when the description last changed". (ON CONFLICT DO UPDATE is 2-3x slower.)
@@ -423,32 +502,19 @@ class WriteSession(ReadSession):
                 WHERE id = ?
                 """,
                 [*values, tool.id],
-            )
-        else:
-            return
-        self._stored.changes.tools[tool.id] = values
+            ).fetchall()
 
     def _stored_tool(self, tool_id: str) -> tuple[ToolValues | None, bool]:
         """The stored values of the tool's row (None when there is none) and whether it is retired."""
-        if self._stored.knows:
-            return self._stored.tool_values(tool_id), self._stored.is_retired(tool_id)
         row = self._connection.execute(
             f"SELECT {TOOL_VALUE_COLUMNS}, retired_at IS NOT NULL FROM all_tools WHERE id = ?", [tool_id]
-        ).fetchone()
-        return (None, False) if row is None else (tuple(row[:-1]), bool(row[-1]))
+        ).fetchall()
+        return (None, False) if not row else (tuple(row[0][:-1]), bool(row[0][-1]))
 
     def _write_document(self, document: SourceDocument) -> bool:
         # Look first rather than INSERT ... ON CONFLICT DO NOTHING, which costs ~4 ms more per call;
         # no other writer can slip in between, since this session holds the file's write lock.
-        if self._stored.knows:
-            stored = self._stored.has_document(document.sha256)
-        else:
-            stored = bool(
-                self._connection.execute(
-                    "SELECT 1 FROM documents WHERE sha256 = ?", [document.sha256]
-                ).fetchone()
-            )
-        if stored:
+        if self._connection.execute("SELECT 1 FROM documents WHERE sha256 = ?", [document.sha256]).fetchall():
             return False
         self._connection.execute(
             """
@@ -465,8 +531,7 @@ class WriteSession(ReadSession):
                 document.text,
                 json.dumps(document.metadata, sort_keys=True),
             ],
-        )
-        self._stored.changes.documents.add(document.sha256)
+        ).fetchall()
         return True
 
     def _write_signals(self, signals: Sequence[Signal]) -> int:
@@ -482,21 +547,19 @@ class WriteSession(ReadSession):
             latest[key] = signal.value
             observed_at = as_utc(signal.observed_at)
             rows.append((signal.tool_id, signal.name, signal.value, observed_at, signal.source, recorded_at))
-            self._stored.changes.add_signal(key, SignalReading(observed_at, recorded_at, signal.value))
         self._append("signals", _SIGNAL_COLUMNS, rows)
         return len(rows)
 
     def _latest_signal_values(self, keys: set[SignalKey]) -> dict[SignalKey, float]:
-        if self._stored.knows:
-            return self._stored.latest_signal_values(self._connection, keys)
         rows = self._connection.execute(
             LATEST_SIGNALS, {"tool_ids": sorted({tool_id for tool_id, _ in keys})}
         ).fetchall()
-        return {(tool_id, name): value for tool_id, name, _, _, value in rows}
+        return {(tool_id, name): value for tool_id, name, value in rows}
 
     def _append(self, table: str, columns: list[str], rows: Sequence[tuple[object, ...]]) -> None:
         # The appender is ~200x faster than executemany in DuckDB 2.0; one flush is one statement,
-        # so inside a transaction it is all or nothing.
+        # so inside a transaction it is all or nothing. It refuses a connection with a result left
+        # unread, so every statement of a write session reads its result to the end.
         if not rows:
             return
         appender = self._connection.appender(table, columns=columns)
@@ -561,51 +624,125 @@ class WriteSession(ReadSession):
             appender.flush()
 
     def _make_current(self, tool_id: str, run_id: str) -> None:
-        if self._stored.knows:
-            updated = 0
-            if self._stored.has_current(tool_id):
-                updated = self._update_current(tool_id, run_id)
-        else:
-            updated = self._update_current(tool_id, run_id)
-        if not updated:
+        if not self._update_current(tool_id, run_id):
             self._connection.execute(
                 "INSERT INTO all_current_extractions (tool_id, run_id, made_current_at) VALUES (?, ?, now())",
                 [tool_id, run_id],
-            )
-        self._stored.changes.current.add(tool_id)
+            ).fetchall()
 
     def _update_current(self, tool_id: str, run_id: str) -> int:
         (updated,) = self._connection.execute(
             "UPDATE all_current_extractions SET run_id = ?, made_current_at = now() WHERE tool_id = ?",
             [run_id, tool_id],
-        ).fetchone() or (0,)
+        ).fetchall()[0]
         return int(updated)
 
     def _append_records(self, run_id: str, records: CapabilitySet) -> None:
-        capability_rows: list[tuple[object, ...]] = []
-        evidence_rows: list[tuple[object, ...]] = []
-        for ordinal, capability in enumerate(records.capabilities):
-            record_id = capability_id(run_id, ordinal)
-            capability_rows.append(
-                (
-                    record_id,
-                    run_id,
-                    records.tool_id,
-                    records.document_sha256,
-                    ordinal,
-                    capability.title,
-                    capability.description,
-                    capability.unique,
-                    capability.vs_alternatives,
-                    capability.grounded,
-                )
-            )
-            evidence_rows.extend(
-                (record_id, position, item.quote, item.start, item.end)
-                for position, item in enumerate(capability.evidence)
-            )
+        capability_rows, evidence_rows = _record_rows(run_id, records)
         self._insert_rows("capabilities", _CAPABILITY_COLUMNS, capability_rows)
         self._insert_rows("evidence", _EVIDENCE_COLUMNS, evidence_rows)
+
+
+def _tool_values(tool: Tool) -> ToolValues:
+    price = tool.starting_price
+    return (
+        tool.name,
+        tool.kind,
+        tool.summary,
+        tool.homepage,
+        tool.license,
+        tool.version,
+        tool.pricing,
+        None if price is None else price.amount,
+        None if price is None else price.currency,
+        None if price is None else price.unit,
+    )
+
+
+def _run_row(run: ExtractionRun, records: CapabilitySet | None) -> tuple[object, ...]:
+    """The run's ``extraction_runs`` row, in ``_EXTRACTION_RUN_COLUMNS`` order."""
+    document_sha256 = run.document_sha256
+    if records is not None:
+        document_sha256 = document_sha256 or records.document_sha256
+    return (
+        run.run_id,
+        run.ingest_id,
+        run.tool_id,
+        run.extractor,
+        run.model,
+        run.prompt_version,
+        document_sha256,
+        run.status,
+        as_utc(run.started_at),
+        as_utc(run.finished_at),
+        run.duration_ms,
+        run.input_tokens,
+        run.output_tokens,
+        run.cache_read_tokens,
+        run.cache_write_tokens,
+        run.cost_usd,
+        run.error,
+    )
+
+
+def _tagged_calls(run: ExtractionRun, calls: Sequence[ApiCall]) -> list[ApiCall]:
+    """The run's calls carrying its run id (and its ingest id where the hooks had none)."""
+    return [
+        call.model_copy(update={"run_id": run.run_id, "ingest_id": call.ingest_id or run.ingest_id})
+        for call in calls
+    ]
+
+
+def _record_rows(
+    run_id: str, records: CapabilitySet
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The ``capabilities`` and ``evidence`` rows of a run's records."""
+    capability_rows: list[tuple[object, ...]] = []
+    evidence_rows: list[tuple[object, ...]] = []
+    for ordinal, capability in enumerate(records.capabilities):
+        record_id = capability_id(run_id, ordinal)
+        capability_rows.append(
+            (
+                record_id,
+                run_id,
+                records.tool_id,
+                records.document_sha256,
+                ordinal,
+                capability.title,
+                capability.description,
+                capability.unique,
+                capability.vs_alternatives,
+                capability.grounded,
+            )
+        )
+        evidence_rows.extend(
+            (record_id, position, item.quote, item.start, item.end)
+            for position, item in enumerate(capability.evidence)
+        )
+    return capability_rows, evidence_rows
+
+
+@dataclass(frozen=True)
+class ExtractionToStore:
+    """One tool's fetched description, its run, the run's records (None unless they become current)
+    and its API calls: what ``record_extraction(s)`` writes for it."""
+
+    fetched: FetchResult
+    run: ExtractionRun
+    capabilities: CapabilitySet | None
+    calls: tuple[ApiCall, ...]
+
+
+def _checked_records(result: ExtractionToStore) -> CapabilitySet | None:
+    """The records the tool's run makes current, after checking that run, description and records agree."""
+    run, fetched = result.run, result.fetched
+    if run.tool_id != fetched.tool.id:
+        raise TerminalError(
+            f"run {run.run_id} is for {run.tool_id} but the fetched description is of {fetched.tool.id}",
+            subject=fetched.tool.id,
+            hint="pass the run extracted from this fetched description",
+        )
+    return _records_to_store(run, result.capabilities)
 
 
 def _records_to_store(run: ExtractionRun, capabilities: CapabilitySet | None) -> CapabilitySet | None:

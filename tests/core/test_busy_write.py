@@ -23,8 +23,7 @@ from warehouse import Warehouse
 
 @pytest.fixture
 def busy_settings(settings: Settings) -> Settings:
-    # The file is released as soon as each session closes, so another process can take it mid-run.
-    return settings.model_copy(update={"lock_timeout_seconds": 0.3, "warehouse_release_after_seconds": 0.0})
+    return settings.model_copy(update={"lock_timeout_seconds": 0.3})
 
 
 @pytest.fixture

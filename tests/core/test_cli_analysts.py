@@ -30,7 +30,7 @@ def invoke(settings: Settings, *args: str):
 @pytest.fixture
 def hostile(settings: Settings) -> Settings:
     """Three tools whose names are Rich markup or an emoji code; one has a record titled like that too."""
-    warehouse = Warehouse(settings.db, release_after_seconds=0)
+    warehouse = Warehouse(settings.db)
     doc = builders.document("installed:closing-tag")
     with warehouse.writer() as session:
         for tool_id, name in HOSTILE_NAMES.items():

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from capgraph import pipeline
 from capgraph.pipeline import IngestContext
 from capgraph.settings import Settings
 from cli.main import app
@@ -115,3 +117,17 @@ def test_cli_exit_code_is_non_zero_when_a_tool_fails(tmp_path: Path) -> None:
     assert "nosuch:tool" in result.stdout and "1 extracted" in result.stdout
     # Each failure is printed once: in the summary, not also as a Prefect log line.
     assert result.output.count("nosuch:tool") == 1
+
+
+def test_the_flow_stores_its_tools_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # However slow the machine, these few tools finish within one batch's wait.
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_SECONDS", 60.0)
+    settings = Settings(_env_file=None, db=tmp_path / "w.duckdb", extractor="heuristic", concurrency=4)
+    summary = run_ingest(IngestContext.create(settings), refs=[], catalog=write_catalog(tmp_path))
+    assert summary.count("extracted") == 3
+    with Warehouse(settings.db).reader() as session:
+        # DuckDB's now() is the start time of its transaction.
+        _, rows = session.query("SELECT count(DISTINCT first_seen_at) FROM all_tools")
+    assert rows == [(1,)]

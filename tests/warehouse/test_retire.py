@@ -8,7 +8,6 @@ import pytest
 from schemas import FetchResult, NotFoundError
 from tests.warehouse import builders
 from warehouse import Warehouse
-from warehouse.attachment import attached_file
 
 PARQUET = "Parquet scans read columnar files in place without loading them"
 WINDOWS = "Window functions compute running totals over ordered rows"
@@ -87,17 +86,14 @@ def test_retiring_an_unknown_tool_is_not_found_and_twice_is_a_no_op(warehouse: W
         assert session.retire_tool("installed:lumen") is False
 
 
-@pytest.mark.parametrize("known", [False, True], ids=["looked-up", "known-rows"])
-def test_storing_the_tool_again_brings_it_back(tmp_path, known: bool) -> None:
-    # With a long release delay the attachment learns the stored rows, and writes skip their look-ups.
-    warehouse = Warehouse(tmp_path / "capgraph.duckdb", release_after_seconds=600 if known else 0)
+def test_storing_the_tool_again_brings_it_back(tmp_path) -> None:
+    warehouse = Warehouse(tmp_path / "capgraph.duckdb")
     try:
         _similar_tools(warehouse)
         with warehouse.writer() as session:
             session.retire_tool("installed:quarry")
         with warehouse.writer() as session:
             session.upsert_tool(builders.tool("installed:other"))
-        assert attached_file(warehouse.path).knows_stored_rows is known
 
         doc = builders.document("installed:quarry", "Parquet scans. Window functions.")
         record = builders.described("Parquet scans", PARQUET)
