@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from sources import text
+from sources import documents
 from sources.documents import MARKDOWN, Outline, outline
 
 FEATURES = "\n".join(f"- **Feature {number}**: handles workload {number} quickly." for number in range(400))
@@ -17,14 +17,14 @@ FEATURES = "\n".join(f"- **Feature {number}**: handles workload {number} quickly
 def parsed_lengths(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The length of every text the outline parser is given."""
     lengths: list[int] = []
-    parser = text._markdown_parser()
+    parser = documents._markdown_parser()
 
     class Recording:
         def parse(self, source: str) -> object:
             lengths.append(len(source))
             return parser.parse(source)
 
-    monkeypatch.setattr(text, "_markdown_parser", Recording)
+    monkeypatch.setattr(documents, "_markdown_parser", Recording)
     return lengths
 
 
@@ -73,7 +73,7 @@ def test_reading_the_top_gives_the_same_outline_as_reading_everything() -> None:
     rng = random.Random(10)
     for _ in range(300):
         document = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 80)))
-        whole = text._markdown_outline_of(document)
+        whole = documents._markdown_outline_of(document)
         assert outline(document, MARKDOWN) == Outline(
             title=whole.title, first_paragraph=whole.first_paragraph
         )
