@@ -120,11 +120,10 @@ SignalKey = tuple[str, str]
 
 LATEST_SIGNALS = """
     SELECT tool_id, name, value
-    FROM signals
+    FROM latest_signals
     WHERE list_contains($tool_ids, tool_id)
-    QUALIFY row_number() OVER (PARTITION BY tool_id, name ORDER BY observed_at DESC, recorded_at DESC) = 1
 """
-"""The latest reading of each signal of some tools, as every reader of the history defines it."""
+"""The latest reading of each signal of some tools, by the one rule the `latest_signals` view holds."""
 
 
 def capability_id(run_id: str, ordinal: int) -> str:
