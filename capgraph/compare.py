@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from capgraph.settings import Settings
 from render import render_html, render_markdown
 from render.scores import ToolScores
-from schemas import CapgraphError, ComparisonVia, PairMatch
+from schemas import CapgraphError, ComparisonVia
 from schemas.choices import PageFormat
-from warehouse import AlternativeRow, ReadSession, ToolScoreRow, Warehouse
+from warehouse import ReadSession, ToolScoreRow, Warehouse
 
 COUNTING_LOCK_TIMEOUT_SECONDS = 1.0
 """A page is worth more than its count: when an ingest run holds the live file, counting gives up fast."""
@@ -29,7 +29,7 @@ def comparison_page(
         left = session.tool_profile(left_id)
         right = session.tool_profile(right_id)
         scores = page_scores(session, [left.tool.id, right.tool.id])
-        match = pair_match(session.pair_match(left.tool.id, right.tool.id))
+        match = session.pair_match(left.tool.id, right.tool.id).match
     render = render_html if page_format == "html" else render_markdown
     return render(left, right, max_capabilities=max_capabilities, scores=scores, match=match)
 
@@ -51,11 +51,6 @@ def to_tool_scores(row: ToolScoreRow | None) -> ToolScores:
         match_graph=row.match_graph,
         times_matched=row.times_matched,
     )
-
-
-def pair_match(row: AlternativeRow) -> PairMatch:
-    """The warehouse's shared/distinct capabilities of two tools, as the renderer takes them."""
-    return row.match
 
 
 def count_comparisons(

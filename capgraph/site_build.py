@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from capgraph.compare import count_comparisons, page_scores, pair_match
+from capgraph.compare import count_comparisons, page_scores
 from capgraph.settings import Settings
 from render.site import SiteAlternative, SiteSummary, SiteTool, published_pairs, site_files, write_site
 from warehouse import ReadSession, Warehouse
@@ -62,7 +62,7 @@ def _site_tools(session: ReadSession, on_tool: ToolLoaded | None) -> Iterator[Si
                 name=row.alternative_name,
                 rank=row.rank or index,
                 similarity=row.similarity,
-                match=pair_match(row),
+                match=row.match,
             )
             for index, row in enumerate(session.alternatives(tool_id), start=1)
         )

@@ -19,6 +19,27 @@ class ObjectComment:
     columns: dict[str, str]
 
 
+_TOOL_COLUMNS: dict[str, str] = {
+    "id": (
+        "The tool's ref, `scheme:rest` (`installed:duckdb`, `file:/srv/docs/tool.md`: file ids are "
+        "absolute paths). Primary key."
+    ),
+    "name": "Display name.",
+    "kind": "`Model`, `Dataset`, `Repository`, `Package` or `Service`.",
+    "summary": "One-line summary from the source, if it gave one.",
+    "homepage": "Project or product URL, if known.",
+    "license": "License name or SPDX id, if known.",
+    "version": "Version the source described.",
+    "pricing": "`free`, `paid`, `freemium` or `unknown`.",
+    "price_amount": ("Starting price amount, per `price_unit`; NULL when no price is known."),
+    "price_currency": "ISO 4217 code of `price_amount`, e.g. `USD`.",
+    "price_unit": "What `price_amount` buys, e.g. `token` or `month`.",
+    "first_seen_at": "When capgraph first stored the tool.",
+    "updated_at": "When its stored description last changed.",
+}
+"""The columns `all_tools` and the `tools` view share."""
+
+
 COMMENTS: dict[str, ObjectComment] = {
     "schema_version": ObjectComment(
         "One row per migration applied to this file, in order.",
@@ -45,22 +66,7 @@ COMMENTS: dict[str, ObjectComment] = {
             "ones included; the `tools` view leaves those out."
         ),
         {
-            "id": (
-                "The tool's ref, `scheme:rest` (`installed:duckdb`, `file:/srv/docs/tool.md`: file ids are "
-                "absolute paths). Primary key."
-            ),
-            "name": "Display name.",
-            "kind": "`Model`, `Dataset`, `Repository`, `Package` or `Service`.",
-            "summary": "One-line summary from the source, if it gave one.",
-            "homepage": "Project or product URL, if known.",
-            "license": "License name or SPDX id, if known.",
-            "version": "Version the source described.",
-            "pricing": "`free`, `paid`, `freemium` or `unknown`.",
-            "price_amount": ("Starting price amount, per `price_unit`; NULL when no price is known."),
-            "price_currency": "ISO 4217 code of `price_amount`, e.g. `USD`.",
-            "price_unit": "What `price_amount` buys, e.g. `token` or `month`.",
-            "first_seen_at": "When capgraph first stored the tool.",
-            "updated_at": "When its stored description last changed.",
+            **_TOOL_COLUMNS,
             "retired_at": (
                 "When `capgraph remove` retired it; NULL while it is tracked. A later ingest of its ref "
                 "clears it."
@@ -72,24 +78,7 @@ COMMENTS: dict[str, ObjectComment] = {
             "One row per tracked tool, as its source last described it: `all_tools` without the "
             "retired ones. Everything that lists, compares, matches or scores tools reads this view."
         ),
-        {
-            "id": (
-                "The tool's ref, `scheme:rest` (`installed:duckdb`, `file:/srv/docs/tool.md`: file ids are "
-                "absolute paths). Primary key."
-            ),
-            "name": "Display name.",
-            "kind": "`Model`, `Dataset`, `Repository`, `Package` or `Service`.",
-            "summary": "One-line summary from the source, if it gave one.",
-            "homepage": "Project or product URL, if known.",
-            "license": "License name or SPDX id, if known.",
-            "version": "Version the source described.",
-            "pricing": "`free`, `paid`, `freemium` or `unknown`.",
-            "price_amount": ("Starting price amount, per `price_unit`; NULL when no price is known."),
-            "price_currency": "ISO 4217 code of `price_amount`, e.g. `USD`.",
-            "price_unit": "What `price_amount` buys, e.g. `token` or `month`.",
-            "first_seen_at": "When capgraph first stored the tool.",
-            "updated_at": "When its stored description last changed.",
-        },
+        _TOOL_COLUMNS,
     ),
     "documents": ObjectComment(
         (

@@ -25,7 +25,6 @@ from schemas import (
     ToolProfile,
 )
 from warehouse import match_graph
-from warehouse.duck_errors import first_line
 from warehouse.named_rows import NamedRow, named_row, named_rows
 from warehouse.rows import (
     INGEST_RUN_COLUMNS,
@@ -49,7 +48,7 @@ from warehouse.scores import (
     score_input_from_row,
     tool_score_from_row,
 )
-from warehouse.sql_guard import READ_ONLY_HINT, single_select
+from warehouse.sql_guard import READ_ONLY_HINT, select_rows, single_select
 from warehouse.values import as_utc, maybe_utc, plain_decimal
 
 _TOOL_COLUMNS = """
@@ -402,16 +401,11 @@ class ReadSession:
         """
         statement = single_select(sql)
         with self._read_only_connection() as connection:
-            try:
-                result = connection.execute(statement)
-                columns = [column[0] for column in result.description or []]
-                return columns, result.fetchall()
-            except duckdb.Error as error:
-                raise CapgraphError(
-                    first_line(error),
-                    subject="sql",
-                    hint=f"{READ_ONLY_HINT}; the tables and views are described in docs/warehouse.md",
-                ) from error
+            return select_rows(
+                connection,
+                statement,
+                hint=f"{READ_ONLY_HINT}; the tables and views are described in docs/warehouse.md",
+            )
 
     def costs(self, *, since: datetime | None = None, by: CostGrouping = "run") -> list[CostRow]:
         """Ledger totals per ingest run, model or tool; a group's cost is None if any call was unpriced."""

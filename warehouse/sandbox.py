@@ -25,11 +25,10 @@ from typing import Any
 
 import duckdb
 
-from schemas import CapgraphError
-from warehouse.duck_errors import busy_error, first_line, is_lock_conflict, open_error
+from warehouse.duck_errors import busy_error, is_lock_conflict, open_error
 from warehouse.host import sql_string
 from warehouse.migrations import require_current
-from warehouse.sql_guard import READ_ONLY_HINT, single_select
+from warehouse.sql_guard import READ_ONLY_HINT, select_rows, single_select
 
 SANDBOX_ALIAS = "warehouse"
 _FIRST_RETRY_SECONDS = 0.01
@@ -90,14 +89,9 @@ def run_select(
     """Columns and rows of one analyst SELECT on ``path``; anything else, or any failure, is one line."""
     statement = single_select(sql)
     with sandboxed(path, timeout_seconds=timeout_seconds) as connection:
-        try:
-            connection.execute("BEGIN TRANSACTION READ ONLY")
-            result = connection.execute(statement)
-            columns = [column[0] for column in result.description or []]
-            return columns, result.fetchall()
-        except duckdb.Error as error:
-            raise CapgraphError(
-                first_line(error),
-                subject="sql",
-                hint=f"{READ_ONLY_HINT}, on the warehouse's tables and views only (see docs/warehouse.md)",
-            ) from error
+        return select_rows(
+            connection,
+            statement,
+            hint=f"{READ_ONLY_HINT}, on the warehouse's tables and views only (see docs/warehouse.md)",
+            in_read_only_transaction=True,
+        )

@@ -6,6 +6,8 @@ is that the statement then runs in a READ ONLY transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from schemas import CapgraphError
@@ -39,3 +41,21 @@ def single_select(sql: str) -> str:
             hint=READ_ONLY_HINT,
         )
     return sql
+
+
+def select_rows(
+    connection: duckdb.DuckDBPyConnection,
+    statement: str,
+    *,
+    hint: str,
+    in_read_only_transaction: bool = False,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of one already-guarded SELECT; a DuckDB failure is one line with ``hint``."""
+    try:
+        if in_read_only_transaction:
+            connection.execute("BEGIN TRANSACTION READ ONLY")
+        result = connection.execute(statement)
+        columns = [column[0] for column in result.description or []]
+        return columns, result.fetchall()
+    except duckdb.Error as error:
+        raise CapgraphError(first_line(error), subject="sql", hint=hint) from error
