@@ -76,3 +76,7 @@ class WarehouseBusyError(TransientError):
 
 class CatalogError(TerminalError):
     """The catalog file is missing or malformed."""
+
+
+class GoldSetError(TerminalError):
+    """A gold set for ``capgraph eval`` is missing, malformed, or quotes text its document lacks."""
