@@ -82,8 +82,10 @@ class IngestContext:
         trigger: str = "cli",
         command: str = "capgraph ingest",
         accept_ungrounded: bool = False,
+        interrupt: Interrupt | None = None,
     ) -> IngestContext:
-        interrupt = Interrupt()
+        """``interrupt``: the stop flag the given ``extractor`` already waits on, when it was built first."""
+        interrupt = interrupt or Interrupt()
         chosen, notice = (
             (extractor, f"extractor: {extractor.name}")
             if extractor

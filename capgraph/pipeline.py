@@ -107,13 +107,14 @@ def check_ref(
             fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
         stored = context.stored_states.get(fetched.tool.id)
         wanted = _wanted_key(context, fetched)
-        if not force and _rejected_before(context, stored, fetched, wanted):
+        not_again = None if force else _done_before(context, stored, fetched, wanted)
+        if not_again is not None:
             return ToolOutcome(
                 ref,
                 "skipped",
                 fetched.tool.id,
                 stored.capabilities if stored else 0,
-                error=f"{fetched.tool.id}: {REJECTED_BEFORE_NOTE.format(tool_id=fetched.tool.id)}",
+                error=f"{fetched.tool.id}: {not_again}",
                 seconds=time.perf_counter() - started,
             )
         if force or stored is None or stored.key != wanted or stored.tool != fetched.tool:
@@ -139,17 +140,26 @@ REJECTED_BEFORE_NOTE = (
 )
 
 
-def _rejected_before(
+FAILED_BEFORE_NOTE = (
+    "not re-extracted: the last extraction of this same description failed for good ({error}); "
+    "`capgraph reprocess {tool_id}` tries again"
+)
+
+
+def _done_before(
     context: IngestContext, stored: StoredState | None, fetched: FetchResult, wanted: ExtractionKey
-) -> bool:
-    """Whether this exact extraction was already paid for and rejected: doing it again would cost the
-    same and, most likely, be rejected the same way."""
-    return (
-        stored is not None
-        and not context.accept_ungrounded
-        and stored.rejected_key == wanted
-        and stored.tool == fetched.tool
-    )
+) -> str | None:
+    """Why this exact extraction is not repeated, or None: it was already done (and maybe paid for)
+    and rejected by the grounding guard, or failed with a terminal error; doing it again would cost
+    the same and, most likely, end the same way."""
+    if stored is None or stored.tool != fetched.tool:
+        return None
+    if stored.rejected_key == wanted and not context.accept_ungrounded:
+        return REJECTED_BEFORE_NOTE.format(tool_id=fetched.tool.id)
+    if stored.failed_key == wanted:
+        error = (stored.failed_error or "unknown error").removeprefix(f"{fetched.tool.id}: ")
+        return FAILED_BEFORE_NOTE.format(error=error, tool_id=fetched.tool.id)
+    return None
 
 
 def check_all(
@@ -471,6 +481,7 @@ def _run_record(
         # One call of unknown cost makes the run's cost unknown, never a total that looks complete.
         cost_usd=sum(known_costs, Decimal(0)) if len(known_costs) == len(calls) else None,
         error=None if error is None else error.one_line()[:4000],
+        retryable=None if error is None else error.transient,
     )
 
 

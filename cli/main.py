@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import typer
 from pydantic import ValidationError
@@ -723,6 +723,98 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
+
+
+EvalExtractor = Literal["auto", "heuristic", "anthropic"]
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[
+        Path, typer.Argument(help="A gold set: a folder of <id>.toml files (see docs/gold-format.md).")
+    ] = Path("eval/gold"),
+    extractor: Annotated[
+        EvalExtractor | None, typer.Option(help="The extractor to score (default: CAPGRAPH_EXTRACTOR, auto).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the report here: Markdown, or JSON for a .json name.")
+    ] = None,
+    per_tool: Annotated[bool, typer.Option("--tools", help="Show the per-tool table too.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only check the gold set (every quote in its document); run nothing."),
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Re-extract every document (the eval warehouse starts over).")
+    ] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="List earlier evaluations side by side instead of running one.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="How many evaluations --history lists.")] = 20,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", min=0.0, help="Stop paid calls at this many USD.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score an extractor against a gold set: precision, recall, grounding, alternatives precision@3.
+
+    The gold documents are ingested through the real pipeline into an eval warehouse beside the main
+    one (kept, so unchanged documents are not extracted or paid for twice); the result is kept in the
+    main warehouse's eval_runs table, and every API call in its ledger.
+    """
+    with _clear_errors():
+        overrides: dict[str, Any] = {}
+        if extractor is not None:
+            overrides["extractor"] = extractor
+        if max_cost is not None:
+            overrides["max_cost_usd"] = Decimal(str(max_cost))
+        settings = _settings(db, **overrides)
+        from cli import eval_report
+
+        if history:
+            from capgraph.reading import read_warehouse
+
+            with read_warehouse(settings, live=True).reader() as session:
+                runs = session.eval_runs(limit=limit)
+            if as_json:
+                print("[" + ",\n".join(eval_report.as_json(run) for run in runs) + "]")
+            else:
+                eval_report.print_history(_stdout(), runs)
+            return
+        from capgraph.evaluation.gold_set import load_gold_set
+
+        gold_set = load_gold_set(gold)
+        if check:
+            records = sum(len(entry.gold.records) for entry in gold_set.entries)
+            _stdout().print(
+                f"{gold}: {len(gold_set.entries)} gold tools, {records} gold records, every quote found",
+                highlight=False,
+            )
+            return
+        from capgraph.evaluation.runner import plan_eval, run_eval
+        from capgraph.ledger import check_cost_cap
+
+        plan = plan_eval(gold_set, settings, fresh=fresh)
+        check_cost_cap(plan.context.settings, plan.context.extractor)
+        err = _stderr()
+        err.print(plan.context.extractor_notice, highlight=False)
+        with (
+            _stopping_on_signals(plan.context) as received,
+            tables.progress_bar(err, total=len(plan.refs)) as advance,
+        ):
+            result = _on_worker_thread(lambda _: run_eval(plan, on_outcome=advance), plan.context)
+        if out is not None:
+            text = eval_report.as_json(result) if out.suffix == ".json" else eval_report.as_markdown(result)
+            out.write_text(text, encoding="utf-8")
+        if as_json:
+            print(eval_report.as_json(result))
+        else:
+            eval_report.print_eval(_stdout(), result, per_tool=per_tool)
+            if out is not None:
+                _stdout().print(f"report written to {out}", highlight=False)
+        if received:
+            raise typer.Exit(128 + received[0])
 
 
 @app.command()

@@ -151,6 +151,8 @@ class ExtractionRun(StrictModel):
     cache_write_tokens: Annotated[int, Field(ge=0)] = 0
     cost_usd: Decimal | None = None
     error: Annotated[str, Field(max_length=4000)] | None = None
+    retryable: bool | None = None
+    """For a failed run, whether the same extraction tried again may succeed (its error was transient)."""
 
     @property
     def duration_ms(self) -> int:

@@ -122,6 +122,11 @@ COMMENTS: dict[str, ObjectComment] = {
             "cache_write_tokens": "Input tokens written to the prompt cache.",
             "cost_usd": ("What the run cost; NULL when any of its calls could not be priced."),
             "error": "Why it failed or was skipped.",
+            "retryable": (
+                "For a failed run: whether trying the same extraction again may succeed (its error was "
+                "transient). A run that failed for good is not repeated until the document, extractor, "
+                "model or prompt changes. NULL for other runs and runs from before this was recorded."
+            ),
         },
     ),
     "ingest_runs": ObjectComment(
@@ -572,6 +577,72 @@ COMMENTS: dict[str, ObjectComment] = {
                 " `rank`."
             ),
             "formula_version": "`scores-v2`.",
+        },
+    ),
+    "eval_runs": ObjectComment(
+        (
+            "One row per `capgraph eval`: which extractor (model, prompt or rules version) was scored "
+            "on which gold set, the headline figures and the counts behind them. `capgraph eval "
+            "--history` lists them; docs/gold-format.md defines the matching."
+        ),
+        {
+            "eval_id": "Primary key.",
+            "ingest_id": (
+                "The ingest run that extracted the gold documents into the eval warehouse; its API "
+                "calls are in `api_calls` under this id."
+            ),
+            "started_at": "When the evaluation started.",
+            "finished_at": "When it finished.",
+            "gold_root": "The gold set's folder, an absolute path.",
+            "extractor": "`heuristic` or `anthropic`.",
+            "model": "The model scored; NULL for the heuristic.",
+            "prompt_version": "The extractor's prompt (or rules) version at the time.",
+            "tools": "Gold tools in the set.",
+            "stored_records": "Records the extractor stored for them.",
+            "gold_records": "Records the gold set holds.",
+            "matched_records": "Stored records matched one to one to a gold record by evidence overlap.",
+            "junk_records": "Stored records resting on a passage the gold set marks as junk.",
+            "precision": "`matched_records / stored_records`; NULL when nothing was stored.",
+            "recall": "`matched_records / gold_records`.",
+            "f1": "Harmonic mean of precision and recall.",
+            "grounding_rate": "Share of stored records whose every quote was found in the source.",
+            "unique_not_stated_share": "Share of stored records whose `unique` is `not stated`.",
+            "vs_not_stated_share": "Share of stored records whose `vs_alternatives` is `not stated`.",
+            "records_per_tool": "`stored_records / tools`.",
+            "tools_covered": "Tools that state capabilities and got at least one record.",
+            "tools_stating": "Tools whose gold says they state capabilities.",
+            "names_right": "Tools given the name the gold expects (case aside).",
+            "precision_at_3": (
+                "Mean over tools with gold competitors of hits among the top 3 alternatives divided by "
+                "`min(3, competitors)`; NULL when no tool has competitors in the set."
+            ),
+            "cost_usd": "What the evaluation's API calls cost; NULL when any was unpriced.",
+        },
+    ),
+    "eval_tool_results": ObjectComment(
+        "One row per gold tool of each `capgraph eval`: the counts its figures are summed from.",
+        {
+            "eval_id": "The evaluation (`eval_runs.eval_id`).",
+            "gold_id": "The gold tool's id (its TOML file's stem).",
+            "tool_id": "The tool's id in the eval warehouse (`file:` and the document's path).",
+            "expected_name": "The name the gold expects.",
+            "given_name": "The name capgraph gave it; NULL when nothing was stored.",
+            "states_capabilities": "False for a gold document that states no capability.",
+            "failure": "Why the tool has no records (its ingest error), or NULL.",
+            "stored": "Records stored.",
+            "gold": "Gold records.",
+            "matched": "Stored records matched to a gold record.",
+            "junk": "Stored records resting on a junk passage.",
+            "grounded": "Stored records whose every quote was found in the source.",
+            "unlocated": "Stored records none of whose quotes were found in the visible text.",
+            "unique_not_stated": "Stored records whose `unique` is `not stated`.",
+            "vs_not_stated": "Stored records whose `vs_alternatives` is `not stated`.",
+            "competitors": "Gold competitors present in the set.",
+            "competitor_hits": "Gold competitors among the top 3 alternatives.",
+            "alternatives": "The top 3 alternatives, by gold id (tool id when outside the set).",
+            "missed": "Titles of gold records nothing matched.",
+            "extra": "Titles of stored records that matched no gold record (junk aside).",
+            "junk_titles": "Titles of the junk records.",
         },
     ),
 }

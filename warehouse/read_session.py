@@ -13,6 +13,7 @@ from typing import Any, get_args
 import duckdb
 
 from schemas import (
+    ApiCall,
     Capability,
     CapgraphError,
     Evidence,
@@ -24,7 +25,8 @@ from schemas import (
     Tool,
     ToolProfile,
 )
-from warehouse import match_graph
+from schemas.evaluation import EvalRun
+from warehouse import eval_results, match_graph
 from warehouse.named_rows import NamedRow, named_row, named_rows
 from warehouse.rows import (
     INGEST_RUN_COLUMNS,
@@ -59,7 +61,7 @@ _KEY_COLUMNS = "r.document_sha256, r.extractor, r.model, r.prompt_version"
 _RUN_COLUMNS = """
     run_id, ingest_id, tool_id, extractor, model, prompt_version, document_sha256, status,
     started_at, finished_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-    cost_usd, error
+    cost_usd, error, retryable
 """
 
 # Which ledger column a cost grouping keys on. "run" means the ingest run when the calls carry one,
@@ -116,18 +118,21 @@ class ReadSession:
                 )
             )
         }
-        rejected = {
-            row["tool_id"]: _key_from_row(row)
-            for row in named_rows(
-                self._connection.execute(
-                    f"""
-                    SELECT r.tool_id, {_KEY_COLUMNS}, r.status
-                    FROM extraction_runs AS r
-                    QUALIFY row_number() OVER (PARTITION BY r.tool_id ORDER BY r.started_at DESC) = 1
-                    """
-                )
+        latest_runs = named_rows(
+            self._connection.execute(
+                f"""
+                SELECT r.tool_id, {_KEY_COLUMNS}, r.status, r.retryable, r.error
+                FROM extraction_runs AS r
+                QUALIFY row_number() OVER (PARTITION BY r.tool_id ORDER BY r.started_at DESC) = 1
+                """
             )
-            if row["status"] == "rejected"
+        )
+        rejected = {row["tool_id"]: _key_from_row(row) for row in latest_runs if row["status"] == "rejected"}
+        # retryable IS NULL (a run from before it was recorded) counts as worth trying again.
+        failed = {
+            row["tool_id"]: (_key_from_row(row), row["error"])
+            for row in latest_runs
+            if row["status"] == "failed" and row["retryable"] is False
         }
         counts = {
             row["tool_id"]: row
@@ -153,6 +158,8 @@ class ReadSession:
                 capabilities=int(counts.get(tool.id, no_records)["capabilities"]),
                 grounded=int(counts.get(tool.id, no_records)["grounded"]),
                 rejected_key=rejected.get(tool.id),
+                failed_key=failed[tool.id][0] if tool.id in failed else None,
+                failed_error=failed[tool.id][1] if tool.id in failed else None,
             )
             for tool in self._tools()
         }
@@ -445,6 +452,25 @@ class ReadSession:
             )
             for row in rows
         ]
+
+    def eval_runs(self, *, limit: int = 20) -> list[EvalRun]:
+        """The newest ``capgraph eval`` results, newest first."""
+        return eval_results.read_eval_runs(self._connection, limit=limit)
+
+    def eval_run(self, eval_id: str) -> EvalRun | None:
+        """One ``capgraph eval`` result by id or unique id prefix."""
+        return eval_results.read_eval_run(self._connection, eval_id)
+
+    def api_calls(self, *, ingest_id: str) -> list[ApiCall]:
+        """Every ledger row of one ingest run, oldest first."""
+        rows = named_rows(
+            self._connection.execute(
+                f"SELECT {', '.join(ApiCall.model_fields)} FROM api_calls WHERE ingest_id = ? "
+                "ORDER BY started_at, call_id",
+                [ingest_id],
+            )
+        )
+        return [ApiCall.model_validate({**row, "cost_usd": plain_decimal(row["cost_usd"])}) for row in rows]
 
     def open_batches(self) -> list[BatchRow]:
         """Batches submitted but not yet finished, oldest first, to resume after a crash."""

@@ -41,6 +41,10 @@ class StoredState:
     rejected_key: ExtractionKey | None = None
     """The key of the tool's latest run when the grounding guard rejected that run: the same document
     through the same extractor would be paid for again and rejected again, so it is not re-extracted."""
+    failed_key: ExtractionKey | None = None
+    """The key of the tool's latest run when that run failed with a terminal error: repeating it would
+    fail (and, with a paid extractor, be paid for) again, so it is not repeated until the key changes."""
+    failed_error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from schemas import (
     Tool,
     utc_now,
 )
-from warehouse import comparison_events, match_graph
+from schemas.evaluation import EvalRun
+from warehouse import comparison_events, eval_results, match_graph
 from warehouse.duck_errors import first_line
 from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
@@ -72,6 +73,7 @@ _EXTRACTION_RUN_COLUMNS = [
     "cache_write_tokens",
     "cost_usd",
     "error",
+    "retryable",
 ]
 _DOCUMENT_COLUMNS = [
     "sha256",
@@ -341,6 +343,11 @@ class WriteSession(ReadSession):
         comparison_events.check_via(via)
         with self._transaction("comparison events", f"recording {via} comparisons"):
             return comparison_events.record_comparisons(self._connection, pairs, via)
+
+    def record_eval_run(self, run: EvalRun) -> None:
+        """Keep one ``capgraph eval`` result and its per-tool rows (``eval_runs``, ``eval_tool_results``)."""
+        with self._transaction(run.gold_root, "recording the evaluation"):
+            eval_results.write_eval_run(self._connection, run)
 
     def retire_tool(self, tool_id: str) -> bool:
         """Take a tool out of every listing, comparison, match and score, keeping its history.
@@ -681,6 +688,7 @@ def _run_row(run: ExtractionRun, records: CapabilitySet | None) -> tuple[object,
         run.cache_write_tokens,
         run.cost_usd,
         run.error,
+        run.retryable,
     )
 
 

@@ -17,7 +17,14 @@ from extractors.anthropic import BatchClient, BatchItem
 from schemas import RunInterrupted
 from tests.anthropic.helpers import make_document, make_settings
 from tests.core.conftest import DESCRIPTIONS
-from tests.fakes.anthropic_server import FakeAnthropic, RecordedRequest, Reply, document_in, error_reply
+from tests.fakes.anthropic_server import (
+    FakeAnthropic,
+    RecordedRequest,
+    Reply,
+    answer_reply,
+    document_in,
+    error_reply,
+)
 from warehouse import Warehouse
 
 
@@ -277,3 +284,39 @@ def test_a_batch_whose_status_cannot_be_read_stays_open_and_is_not_resubmitted(
     assert len(fake.requests_to("/v1/messages/batches")) == 1 and fake.message_requests == []
     with Warehouse(quick.db).reader() as session:
         assert len(session.open_batches()) == 1
+
+
+def test_a_terminal_failure_is_not_paid_for_again_until_something_changes(
+    fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    settings = claude_settings(fake, tmp_path)
+    readme = tmp_path / "thin.md"
+    readme.write_text("# Thin\n\nThin is a package.\n\n    pip install thin\n", encoding="utf-8")
+    refs = [(f"file:{readme}", None)]
+    fake.queue("messages", answer_reply([]))  # an answer with no capability: a terminal failure
+    first = run_serially(refs, IngestContext.create(settings))
+    assert first.count("failed") == 1 and len(fake.message_requests) == 1
+
+    again = run_serially(refs, IngestContext.create(settings))
+    assert again.count("skipped") == 1 and len(fake.message_requests) == 1
+    (note,) = [outcome.error for outcome in again.outcomes]
+    assert note is not None and "failed for good" in note and "no capabilities" in note
+    assert "capgraph reprocess" in note
+
+    # A changed description is extracted (and paid for) again.
+    readme.write_text("# Thin\n\nThin resizes images in place, keeping their EXIF data.\n", encoding="utf-8")
+    edited = run_serially(refs, IngestContext.create(settings))
+    assert edited.count("extracted") == 1 and len(fake.message_requests) == 2
+
+
+def test_a_transient_failure_is_tried_again_on_the_next_run(fake: FakeAnthropic, tmp_path: Path) -> None:
+    settings = claude_settings(fake, tmp_path, anthropic_max_retries=1)
+    readme = tmp_path / "busy.md"
+    readme.write_text("# Busy\n\nBusy resizes images in place, keeping their EXIF data.\n", encoding="utf-8")
+    refs = [(f"file:{readme}", None)]
+    fake.queue("messages", *[error_reply(500, "api_error", "Internal server error")] * 2)
+    first = run_serially(refs, IngestContext.create(settings))
+    assert first.count("failed") == 1 and len(fake.message_requests) == 2
+
+    again = run_serially(refs, IngestContext.create(settings))
+    assert again.count("extracted") == 1 and len(fake.message_requests) == 3
