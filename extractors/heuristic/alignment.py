@@ -27,6 +27,16 @@ _ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]`'\"]+|(?<=\]\()[
 # What follows a link's text: "](address)" in Markdown, " <address>`_" in reStructuredText.
 _LINK_TAIL = re.compile(r"\]\([^)\s]*\)|\s*<[^<>`\s]*>`__?")
 MAX_QUOTE_CHARS = 1000
+# A bold or code name opening a quote ("**Fast**: ..."), with the separator after it.
+_QUOTED_LEAD = re.compile(r"^(?:\*\*|__)[^*_\n]{1,80}?(?:\*\*|__)\s*(?:[:.–—-]\s*)?|^`[^`\n]{1,60}`\s*[:–—-]\s*")
+# Markup a reader never sees: emphasis markers, link brackets and addresses, reST link targets,
+# HTML tags. Backticks stay: a code span's text is what a reader sees, in another font.
+_MARKUP = re.compile(
+    r"\*\*|__|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_])|"
+    r"!?\[|\]\([^)\s]*\)|\]\[[^\]]*\]|\]|\s*<[^<>\n]*>`?_{0,2}|`_{1,2}"
+)
+_MIN_BODY_WORDS = 3
+_EDGE = " \t\n:;,–—-|"
 
 
 def _without_addresses(text: str) -> str:
@@ -104,6 +114,37 @@ class SourceIndex:
             end = link_tail.end()
         while end < region[1] and self.text[end] in _CLOSING_MARKUP:
             end += 1
+        return start, end
+
+    def visible_span(self, span: Region) -> Region:
+        """The part of ``span`` a reader sees as one run of text: without a bold or code name that
+        opens it ("**Fast**: "), and, when emphasis or link markup remains inside, the longest run
+        between markup. Still a slice of the source, so a quote taken from it stays verbatim."""
+        start, end = span
+        text = self.text[start:end]
+        lead = _QUOTED_LEAD.match(text)
+        if lead and len(_WORD.findall(text[lead.end() :])) >= _MIN_BODY_WORDS:
+            start += lead.end()
+            text = text[lead.end() :]
+        if not _MARKUP.search(text):
+            return self._trimmed(start, end)
+        runs: list[Region] = []
+        previous = 0
+        for markup in _MARKUP.finditer(text):
+            runs.append((previous, markup.start()))
+            previous = markup.end()
+        runs.append((previous, len(text)))
+        best = max(runs, key=lambda run: (len(_WORD.findall(text[run[0] : run[1]])), -run[0]))
+        if not _WORD.search(text[best[0] : best[1]]):
+            return span
+        return self._trimmed(start + best[0], start + best[1])
+
+    def _trimmed(self, start: int, end: int) -> Region:
+        """``[start, end)`` without the separators and spaces at its edges."""
+        while start < end and self.text[start] in _EDGE:
+            start += 1
+        while end > start and self.text[end - 1] in _EDGE + "(":
+            end -= 1
         return start, end
 
     def quote(self, span: Region, limit: int = MAX_QUOTE_CHARS) -> str:

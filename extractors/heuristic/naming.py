@@ -40,6 +40,30 @@ _BOOKKEEPING_NAME = re.compile(
     re.IGNORECASE,
 )
 
+# One-word (or intensified) praise that opens a bullet: it says how the tool feels, not what it does.
+_PRAISE = (
+    r"fast|faster|fastest|quick|speedy|rapid|blazing(?:ly)?[- ]fast|lightning[- ]fast|super[- ]fast|simple|"
+    r"easy|easy[- ]to[- ]use|intuitive|robust|reliable|stable|free|open|powerful|flexible|lightweight|"
+    r"light|small|tiny|minimal|lean|modern|secure|safe|scalable|extensible|efficient|portable|"
+    r"productive|performant|elegant|clean|friendly|developer[- ]friendly|user[- ]friendly|pythonic|"
+    r"battle[- ]tested|production[- ]ready|ready|mature|proven|familiar|smart|versatile|complete|"
+    r"comprehensive|customi[sz]able|configurable|composable|modular|native|standard|compatible|"
+    r"transparent|predictable|accurate|precise|affordable|cheap|delightful|fun|beautiful|awesome|"
+    r"zero[- ]config|batteries[- ]included|simplicity|speed|performance|reliability|flexibility|"
+    r"security|scalability|extensibility|efficiency|portability|robustness|stability|ease of use"
+)
+_MARKETING_LEAD = re.compile(
+    rf"^(?:(?:very|super|really|truly|extremely|incredibly|highly|fully|dead|ridiculously|blazingly)\s+)?"
+    rf"(?:{_PRAISE})(?:\s*(?:,|&|and|\+)\s*(?:{_PRAISE}))*[!.]?$",
+    re.IGNORECASE,
+)
+
+
+def is_marketing_lead(name: str) -> bool:
+    """Whether a lead-in name is only praise ("Fast", "Simple", "Easy to use", "Fast & robust"),
+    which tells nothing about what the feature is: its title must come from its sentence."""
+    return bool(_MARKETING_LEAD.match(tidy_name(name)))
+
 
 def lead_is_separated(lead: str, rest: str, *, linked: bool = False) -> bool:
     """Whether a bold (or, with ``linked``, linked) opening ``lead`` is set apart from the ``rest``

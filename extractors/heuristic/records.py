@@ -10,12 +10,14 @@ from __future__ import annotations
 from extractors.heuristic.alignment import SourceIndex
 from extractors.heuristic.blocks import Region
 from extractors.heuristic.claims import comparison_claims, unique_claims
+from extractors.heuristic.naming import is_marketing_lead
 from extractors.heuristic.selection import Unit
 from extractors.heuristic.sentences import (
     TITLE_LIMIT,
     condense_description,
     condense_title,
     fold,
+    headline,
     split_sentences,
     tidy_name,
 )
@@ -70,7 +72,7 @@ class _Quotes:
         """The quotes in the order they appear in the source."""
         quotes: list[Evidence] = []
         for span in sorted(self.spans):
-            quote = self.index.quote(span)
+            quote = self.index.quote(self.index.visible_span(span))
             if quote and all(quote != existing.quote for existing in quotes):
                 quotes.append(Evidence(quote=quote))
         return quotes
@@ -83,7 +85,12 @@ def _claims(sentences: list[str], quotes: _Quotes, regions: list[Region]) -> str
 
 
 def _title_and_description(unit: Unit) -> tuple[str, str]:
-    title = tidy_name(unit.name) if unit.name else condense_title(unit.own_text or unit.text)
+    if unit.name and is_marketing_lead(unit.name):
+        title = headline(unit.own_text or unit.text)
+    elif unit.name:
+        title = tidy_name(unit.name)
+    else:
+        title = condense_title(unit.own_text or unit.text)
     if len(title) > TITLE_LIMIT:
         title = condense_title(title)
     return title, condense_description(unit.text) or title

@@ -33,6 +33,7 @@ from extractors.heuristic.asides import (
     is_promotion,
 )
 from extractors.heuristic.blocks import Block
+from extractors.heuristic.junk import junk_kind
 from extractors.heuristic.sections import Section, title_section
 from extractors.heuristic.units import Outline, Unit, UnitBuilder, is_command_or_pointer, link_only
 
@@ -251,6 +252,8 @@ def _states_something(sentence: str, *, strict: bool) -> bool:
     if sentence.endswith(":") and _INTRODUCES_WHAT_FOLLOWS.search(sentence):
         return False
     if link_only(sentence, 0) or is_command_or_pointer(sentence) or is_promotion(sentence):
+        return False
+    if junk_kind(sentence) is not None:
         return False
     if not strict:
         return True

@@ -52,6 +52,20 @@ _DANGLING = frozenset(
 _SHORTEST_CLAUSE = 30
 _SHORTEST_BEFORE_BRACKET = 15
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+HEADLINE_LIMIT = 60
+# Verbs a feature sentence's subject is followed by ("search *answers* in ..."): where they stand,
+# the words before them are the sentence's head noun phrase.
+_MAIN_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|can|will|lets|let|makes|make|keeps|keep|gives|give|runs|run|"
+    r"answers|answer|returns|return|takes|take|handles|handle|supports|support|provides|provide|"
+    r"works|work|scales|scale|serves|serve|stays|stay|uses|use|means|mean|turns|turn|brings|bring|"
+    r"comes|come|ships|ship|gets|get|finds|find|cuts|cut|saves|save|needs|need|requires|require|"
+    r"allows|allow|enables|enable|helps|help|does|do|starts|start|builds|build|reads|read|writes|write|"
+    r"stores|store|sends|send|checks|check|fits|fit|spreads|spread|avoids|avoid|removes|remove|"
+    r"happens|happen|goes|go|reduces|reduce|speeds|speed|catches|catch|tracks|track|shows|show)\b",
+    re.IGNORECASE,
+)
+_SHORTEST_SUBJECT_WORDS = 2
 _TRAILING_PUNCTUATION = " \t.,;:!?-–—"
 
 
@@ -123,6 +137,22 @@ def condense_title(text: str, limit: int = TITLE_LIMIT) -> str:
     if fitting:
         return first[: fitting[-1]].rstrip(_TRAILING_PUNCTUATION)
     return _tidy_cut(cut_at_word(first, limit))
+
+
+def headline(text: str) -> str:
+    """A title built from a sentence that has no name of its own besides praise ("Fast: ..."):
+    its first clause when short, else its head noun phrase (the words before its main verb),
+    else ``condense_title``; the first letter is capitalised. Only cuts, never adds words."""
+    title = condense_title(text)
+    if len(title) > HEADLINE_LIMIT:
+        verb = _MAIN_VERB.search(title)
+        if verb is not None:
+            subject = title[: verb.start()].rstrip(_TRAILING_PUNCTUATION)
+            if len(subject.split()) >= _SHORTEST_SUBJECT_WORDS and not _DANGLING.issuperset(
+                [subject.split()[-1].casefold()]
+            ):
+                title = subject
+    return title[:1].upper() + title[1:]
 
 
 def _ends_a_clause(text: str, position: int) -> bool:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from extractors.heuristic.asides import announces_plans, is_list_filler, is_promotion
 from extractors.heuristic.blocks import Block, Region
+from extractors.heuristic.junk import is_junk_name, junk_kind
 from extractors.heuristic.naming import is_bookkeeping, split_name
 from extractors.heuristic.sections import Section, is_intro_title
 from extractors.heuristic.sentences import collapse, condense_description, split_sentences
@@ -24,6 +25,7 @@ from extractors.heuristic.sentences import collapse, condense_description, split
 MIN_ITEM_CHARS = 15
 MIN_SECTION_TEXT_CHARS = 30
 _LINK_ONLY_RATIO = 0.8
+_OPENING_CHARS = 400
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _COMMAND = re.compile(r"^(?:\$ |>>> |pip3? install\b|npm (?:i|install)\b|conda install\b|uv (?:add|pip)\b)")
@@ -118,7 +120,9 @@ def is_command_or_pointer(text: str) -> bool:
 
 def usable_region(block: Block) -> Region | None:
     """The block's region when it can feed a record: placed in the source, long enough, and not a
-    link, a command or a pointer to elsewhere; None otherwise."""
+    link, a command, a pointer to elsewhere or opening with junk (``junk.junk_kind``: what an
+    entry opens with says what it is; a pointer at the end of a paragraph does not spoil the rest,
+    which the sentence rules judge on their own); None otherwise."""
     if block.region is None:
         return None
     text = block.text
@@ -126,9 +130,20 @@ def usable_region(block: Block) -> Region | None:
         len(text) < MIN_ITEM_CHARS
         or link_only(text, block.inline.linked_chars)
         or is_command_or_pointer(text)
+        or junk_kind(_opening_sentence(text)) is not None
     ):
         return None
     return block.region
+
+
+def _not_a_feature_name(name: str) -> bool:
+    """Whether an entry's own name shows it is bookkeeping, an API identifier or a model id."""
+    return is_bookkeeping(name) or is_junk_name(name)
+
+
+def _opening_sentence(text: str) -> str:
+    sentences = split_sentences(text[:_OPENING_CHARS])
+    return sentences[0] if sentences else text
 
 
 def is_entry_noise(text: str) -> bool:
@@ -158,7 +173,7 @@ class UnitBuilder:
         if not linked_names and block.inline.lead_linked:
             return None
         name, body = split_name(block.inline)
-        if (name is None and named_only) or (name is not None and is_bookkeeping(name)):
+        if (name is None and named_only) or (name is not None and _not_a_feature_name(name)):
             return None
         if name is not None and body and link_only(body, 0):
             return None
@@ -187,7 +202,7 @@ class UnitBuilder:
         block = self.blocks[position]
         region = usable_region(block)
         name = block.name or ""
-        if region is None or not name or is_bookkeeping(name) or is_entry_noise(block.text):
+        if region is None or not name or _not_a_feature_name(name) or is_entry_noise(block.text):
             return None
         body = block.text[len(name) :].strip() if block.text.startswith(name) else block.text
         if not body or link_only(body, 0):
@@ -204,7 +219,7 @@ class UnitBuilder:
             or block.header
             or len(cells) < 2
             or not cells[0]
-            or is_bookkeeping(cells[0])
+            or _not_a_feature_name(cells[0])
             or is_entry_noise(block.text)
         ):
             return None
@@ -222,7 +237,7 @@ class UnitBuilder:
             return None
         region = usable_region(block)
         name, body = split_name(block.inline)
-        if region is None or name is None or is_bookkeeping(name) or not body or link_only(body, 0):
+        if region is None or name is None or _not_a_feature_name(name) or not body or link_only(body, 0):
             return None
         if is_entry_noise(block.text):
             return None

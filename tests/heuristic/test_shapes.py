@@ -178,10 +178,13 @@ def test_descriptions_drop_markup_and_names() -> None:
     )
 
 
-def test_quotes_keep_the_source_markup_but_not_list_markers() -> None:
+def test_quotes_are_the_visible_text_without_the_bold_name_or_list_markers() -> None:
+    # heuristic-v3: the bold name is the record's title; the quote is the visible text after it.
     doc = fixture("bold_leadins.md")
-    first = extract(doc).capabilities[0]
-    assert first.evidence[0].quote.startswith("**Record once** — the first test run")
+    first = assert_grounded(extract(doc), doc).capabilities[0]
+    assert first.title == "Record once"
+    assert first.evidence[0].quote.startswith("the first test run")
+    assert "**" not in first.evidence[0].quote
     rst = extract(fixture("sections.rst")).capabilities[2]
     assert (
         rst.evidence[0].quote

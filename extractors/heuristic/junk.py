@@ -1,0 +1,198 @@
+"""Recognising passages that look like list entries or statements but are never capabilities.
+
+Descriptions carry lists that are not features: the models an inference server runs, a table of
+checkpoints, an SDK's parameter names and error attributes, code and its comments, pointers to the
+docs, install steps, badge lines, sponsor and contributor lists, licence lines and tables of
+contents. Each class has one rule here, written once and named after what it spots; ``junk_kind``
+asks them all. The rules read only the passage itself, never a tool's name, so each holds for
+any description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# -- supported models and checkpoints ---------------------------------------------------------
+
+# "Llama-3-8B", "org/model-name", "t5-small": a model id is a slash-joined pair or a hyphenated
+# name carrying a size or version.
+_MODEL_ID = re.compile(
+    r"^[A-Za-z][\w.-]+/(?=[\w.-]*[\d_-])(?=[\w.-]*[A-Za-z])[\w.-]{3,}$|"
+    r"^[A-Za-z][\w.]*(?:-[\w.]+)*-\d+(?:\.\d+)?[bBmM](?:-[\w.]+)*$"
+)
+_PARAMETER_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:[BMK]|billion|million)\b(?:\s?(?:params|parameters))?")
+_ORG_SLASH_NAME = re.compile(r"(?<![\w/.:])[A-Za-z][\w.-]+/[\w.-]*[A-Za-z][\w.-]*(?![\w/])")
+# "(e.g., Llama, Qwen, Gemma)": an example list of three or more capitalised names.
+_EXAMPLE_NAMES = re.compile(
+    r"\((?:e\.g\.,?|i\.e\.,?|such as|like|incl(?:\.|uding))?\s*"
+    r"[A-Z][\w.-]*(?:\s?[\w.-]+)?(?:,\s*(?:and\s+|or\s+)?[A-Z][\w.-]*(?:\s?[\w.-]+)?){2,}(?:,?\s*(?:etc\.?|\.\.\.))?\)"
+)
+_MODEL_WORDS = re.compile(
+    r"\b(?:llms?|models?|checkpoints?|weights|transformers?|encoders?|decoders?|architectures?|"
+    r"decoder-only|encoder-only|mixture-of-experts?|moe|vlms?)\b(?! (?:providers?|apis?|hubs?|serving))",
+    re.IGNORECASE,
+)
+_MODEL_LIST_LEAD_WORDS = 5
+
+
+def is_model_id(text: str) -> bool:
+    """Whether ``text`` is a bare model or checkpoint id ("org/name", "tern-7b-chat")."""
+    text = text.strip(" `*_")
+    return bool(_MODEL_ID.match(text)) and " " not in text
+
+
+def is_model_list_entry(text: str) -> bool:
+    """Whether a list entry names a family of models it supports ("Decoder-only LLMs (e.g.,
+    Llama, Qwen, Gemma)") rather than something the tool does."""
+    examples = _EXAMPLE_NAMES.search(text)
+    if examples is None or len(text.split()) > 14:
+        return False
+    lead = text[: examples.start()]
+    return len(lead.split()) <= _MODEL_LIST_LEAD_WORDS and bool(_MODEL_WORDS.search(lead))
+
+
+def is_checkpoint(text: str) -> bool:
+    """Whether a list entry or row names a checkpoint: a model id, or an "org/name" with a size."""
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    if is_model_id(first) and len(text.split()) <= 8:
+        return True
+    return bool(_ORG_SLASH_NAME.search(text)) and bool(_PARAMETER_COUNT.search(text)) and len(text.split()) <= 12
+
+
+# -- API identifiers and code -----------------------------------------------------------------
+
+# snake_case, dotted.names, calls(), CamelCase joined words, --flags and CONSTANTS.
+_IDENTIFIER = re.compile(
+    r"^(?:[A-Za-z_][\w]*_[\w]*|[A-Za-z_]\w*(?:\.\w+)+(?:\(\))?|[A-Za-z_]\w*\(.*\)|[a-z]+[A-Z]\w*|"
+    r"--?[a-z][\w-]*|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
+)
+_LOWER_WORD = re.compile(r"^[a-z][a-z0-9]*$")
+_CODE_OPENING = re.compile(
+    r"^(?:#|//|/\*|--\s|>>>|\$\s|import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w+[(:]|"
+    r"(?:const|let|var)\s+\w+\s*=|function\s+\w+\(|async\s+def\b|await\s+\w|return\b|print\()"
+)
+_CODE_SYNTAX = re.compile(r"[\w\])]\s*(?:=|==|\+=)\s*[\w\"'(\[{]|\w\([^()]*\)\s*$|[{};]\s*$|^\w+\.\w+\(")
+
+
+def is_api_identifier(name: str) -> bool:
+    """Whether a name is a bare identifier of an API (``err.message``, ``api_key``, ``fn``,
+    ``inputs``) rather than a feature's name: code-shaped, or one lower-case word."""
+    name = name.strip(" `*_:")
+    if not name or " " in name:
+        return False
+    return bool(_IDENTIFIER.match(name) or _LOWER_WORD.match(name))
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` is a line of code or a code comment ("# create a collection", ``x = f()``)."""
+    stripped = text.strip()
+    return bool(_CODE_OPENING.match(stripped) or _CODE_SYNTAX.search(stripped))
+
+
+# -- pointers, install steps, badges, people, licences, navigation ------------------------------
+
+_DOC_NOUN = (
+    r"(?:documentation|docs|tutorials?|guides?|wiki(?: page)?|paper|papers|blog(?: post)?|notebooks?|"
+    r"examples?|cookbook|reference|manual|faq|api reference|changelog|website|homepage|readme|arxiv)"
+)
+_DOC_POINTER = re.compile(
+    rf"\b(?:(?:full|complete|detailed|official|online|our|the) {_DOC_NOUN}\b.{{0,40}}\b(?:can be found|"
+    rf"is available|are available|lives?|is hosted|here)\b|"
+    rf"(?:see|read|check|visit|consult|refer to|browse|follow|start with) (?:the |our |this |a )?"
+    rf"(?:[\w-]+ )?{_DOC_NOUN}\b|"
+    rf"{_DOC_NOUN} (?:can be found|is available|are available|is hosted|lives)\b|"
+    rf"(?:for|more) (?:more |further |full |the full |complete )?(?:details|information|info|examples)\b|"
+    rf"^(?:{_DOC_NOUN})\s*[:\-–—]|"
+    rf"\bas described in\b|\bexplained in (?:the|our)\b|\bintroduced in (?:the|our|this) paper\b)",
+    re.IGNORECASE,
+)
+_INSTALL_STEP = re.compile(
+    r"^(?:to install|installation\b|installing\b|install (?:it|this|the (?:package|library|latest)|with|"
+    r"via|using|from)\b|pip3? install|python -m pip|uv (?:add|pip)|poetry add|"
+    r"conda install|npm (?:i|install)|yarn add|brew install|apt(?:-get)? install|cargo (?:add|install)|"
+    r"go get|docker (?:pull|run))|\b(?:pip3? install|npm install|conda install|brew install)\b",
+    re.IGNORECASE,
+)
+_BADGE = re.compile(
+    r"^(?:(?:pypi|pypi version|python versions?|build|build status|ci|tests?|coverage|codecov|license|"
+    r"licence|downloads|docs|documentation status|discord|slack|twitter|stars|code style|chat|"
+    r"conda|version|release|status)(?:\s*[:|]\s*\S+)?\s*){1,6}$",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(
+    r"\b(?:sponsor(?:ed|s)? by|our sponsors|backers|thanks to (?:all|our|the)|thank you to|"
+    r"(?:our|all|the|\d+) (?:amazing |awesome )?contributors|brought to you by|funded by|"
+    r"donat(?:e|ions?)|buy (?:me|us) a coffee|open ?collective|github sponsors)\b|"
+    r"^(?:made|created|built|maintained|developed) (?:with .{1,12} )?by\b|(?:@[\w-]+(?:,\s*|\s+and\s+|\s+)){2,}",
+    re.IGNORECASE,
+)
+_LICENCE = re.compile(
+    r"^(?:(?:the )?(?:mit|apache(?: license)?(?: 2\.0| v2)?|bsd(?:-\d-clause)?|gpl(?:v?\d)?|lgpl|mpl|isc|"
+    r"unlicense|cc[- ]by[\w.-]*)(?: licen[cs]e)?\.?$)|\blicen[cs]ed under\b|\breleased under the\b|"
+    r"\bunder the (?:terms of the )?(?:\w+ ){0,3}licen[cs]e\b|^copyright\b|©",
+    re.IGNORECASE,
+)
+_NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")
+_NAV_PIECE_WORDS = 3
+
+
+def points_to_docs(text: str) -> bool:
+    """Whether a passage sends the reader to documentation, tutorials, papers or a wiki ("The full
+    documentation can be found on the wiki page") instead of saying what the tool does."""
+    return bool(_DOC_POINTER.search(text))
+
+
+def is_install_step(text: str) -> bool:
+    """Whether a passage tells how to install the tool."""
+    return bool(_INSTALL_STEP.search(text))
+
+
+def is_badge_line(text: str) -> bool:
+    """Whether a line is what a row of badges reads as once their images are gone."""
+    return bool(_BADGE.match(text.strip()))
+
+
+def names_people(text: str) -> bool:
+    """Whether a passage lists sponsors, backers or contributors, or thanks them."""
+    return bool(_PEOPLE.search(text))
+
+
+def is_licence_line(text: str) -> bool:
+    """Whether a passage states the licence or copyright."""
+    return bool(_LICENCE.search(text))
+
+
+def is_navigation(text: str) -> bool:
+    """Whether a line is a table of contents or a navigation bar: three or more short pieces
+    ("Install · Features · Docs · Community") and nothing else."""
+    pieces = [piece for piece in _NAV_SEPARATOR.split(text.strip()) if piece]
+    return len(pieces) >= 3 and all(len(piece.split()) <= _NAV_PIECE_WORDS for piece in pieces)
+
+
+_RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("model_list", is_model_list_entry),
+    ("checkpoint", is_checkpoint),
+    ("code_comment", is_code),
+    ("doc_pointer", points_to_docs),
+    ("install_step", is_install_step),
+    ("badge", is_badge_line),
+    ("people", names_people),
+    ("licence", is_licence_line),
+    ("navigation", is_navigation),
+)
+
+
+def junk_kind(text: str) -> str | None:
+    """The junk class a passage belongs to (``"doc_pointer"``, ``"checkpoint"`` ...), or None when
+    it may be a capability."""
+    for kind, rule in _RULES:
+        if rule(text):
+            return kind
+    return None
+
+
+def is_junk_name(name: str) -> bool:
+    """Whether an entry's own name shows the entry is not a capability: an API identifier or a
+    model id."""
+    return is_api_identifier(name) or is_model_id(name)
