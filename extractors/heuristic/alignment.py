@@ -28,7 +28,9 @@ _ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]`'\"]+|(?<=\]\()[
 _LINK_TAIL = re.compile(r"\]\([^)\s]*\)|\s*<[^<>`\s]*>`__?")
 MAX_QUOTE_CHARS = 1000
 # A bold or code name opening a quote ("**Fast**: ..."), with the separator after it.
-_QUOTED_LEAD = re.compile(r"^(?:\*\*|__)[^*_\n]{1,80}?(?:\*\*|__)\s*(?:[:.–—-]\s*)?|^`[^`\n]{1,60}`\s*[:–—-]\s*")
+_QUOTED_LEAD = re.compile(
+    r"^(?:\*\*|__)[^*_\n]{1,80}?(?:\*\*|__)\s*(?:[:.–—-]\s*)?|^`[^`\n]{1,60}`\s*[:–—-]\s*"
+)
 # Markup a reader never sees: emphasis markers, link brackets and addresses, reST link targets,
 # HTML tags. Backticks stay: a code span's text is what a reader sees, in another font.
 _MARKUP = re.compile(

@@ -44,7 +44,7 @@ _BOOKKEEPING_NAME = re.compile(
 _PRAISE = (
     r"fast|faster|fastest|quick|speedy|rapid|blazing(?:ly)?[- ]fast|lightning[- ]fast|super[- ]fast|simple|"
     r"easy|easy[- ]to[- ]use|intuitive|robust|reliable|stable|free|open|powerful|flexible|lightweight|"
-    r"light|small|tiny|minimal|lean|modern|secure|safe|scalable|extensible|efficient|portable|"
+    r"light|small|tiny|short|concise|compact|minimal|lean|modern|secure|safe|scalable|extensible|efficient|portable|"
     r"productive|performant|elegant|clean|friendly|developer[- ]friendly|user[- ]friendly|pythonic|"
     r"battle[- ]tested|production[- ]ready|ready|mature|proven|familiar|smart|versatile|complete|"
     r"comprehensive|customi[sz]able|configurable|composable|modular|native|standard|compatible|"
@@ -58,11 +58,20 @@ _MARKETING_LEAD = re.compile(
     re.IGNORECASE,
 )
 
+# One word that only rates the tool: "Feature-rich", "Battle-proof", "Typesafe", "Dependable".
+_PRAISE_WORD = re.compile(
+    r"^[a-z]+(?:-[a-z]+)*-(?:rich|ready|friendly|safe|proof|free|fast|first|light|tested|grade)$|"
+    r"^[a-z]+(?:ive|ous|ful|able|ible|less|ent|ant|est)$",
+    re.IGNORECASE,
+)
+
 
 def is_marketing_lead(name: str) -> bool:
-    """Whether a lead-in name is only praise ("Fast", "Simple", "Easy to use", "Fast & robust"),
-    which tells nothing about what the feature is: its title must come from its sentence."""
-    return bool(_MARKETING_LEAD.match(tidy_name(name)))
+    """Whether a lead-in name is only praise ("Fast", "Simple", "Easy to use", "Fast & robust",
+    "Feature-rich"), which tells nothing about what the feature is: its title must come from its
+    sentence."""
+    name = tidy_name(name)
+    return bool(_MARKETING_LEAD.match(name) or _PRAISE_WORD.match(name))
 
 
 def lead_is_separated(lead: str, rest: str, *, linked: bool = False) -> bool:

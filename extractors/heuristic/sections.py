@@ -56,6 +56,11 @@ _NOISE_OPENINGS = (
     r"part of (?:the|our)|ecosystem|also (?:from|by|check out)|more from",
     r"(?:sister|sibling|companion|other|related) (?:projects?|products?|tools|libraries|packages)",
     r"from the (?:makers|creators|authors|team)",
+    # what it runs and how it is called: model lists, checkpoint tables, API reference
+    r"supported (?:models?|architectures|llms|checkpoints|model families)|model (?:zoo|list|families)$",
+    r"(?:available|pre-?trained|released|official|model) (?:models|checkpoints|weights)$|checkpoints$",
+    r"parameters$|arguments$|attributes$|methods$|properties$|fields$|environment variables|exceptions$",
+    r"errors$|error (?:types|codes|reference)$|return values?$|api (?:docs|documentation|overview|usage)",
     # model and dataset cards: what a model cannot do, how it was made, how it was measured
     r"limitations|bias|risks|out[- ]of[- ]scope|recommendations|environmental impact|carbon",
     r"technical specifications|compute infrastructure|hardware$|software$|glossary|more information",
