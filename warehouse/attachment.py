@@ -60,7 +60,7 @@ def alias_for(path: Path, prefix: str = "capgraph") -> str:
 
 
 _HEADER_BYTES = 3 * 4096
-"""A DuckDB file's main header and its two database headers; a file no longer holds no data at all."""
+"""A DuckDB file's main header and its two database headers: a file no longer than that holds no data."""
 
 
 def _holds_data_blocks(path: Path) -> bool:
