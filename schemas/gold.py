@@ -38,6 +38,9 @@ class GoldRecord(StrictModel):
     title: Title
     quote: Quote
     """The passage's visible text (Markdown or reST markup left out), as it reads in the document."""
+    also: list[Quote] = Field(default_factory=list)
+    """Other passages stating the same capability (a tagline and a later section): a record resting on
+    any of them matches this one."""
     unique: Quote | None = None
     """The passage saying what only this tool does here, when the description says so."""
     vs_alternatives: Quote | None = None

@@ -59,6 +59,17 @@ def alias_for(path: Path, prefix: str = "capgraph") -> str:
     return f"{prefix}_{hashlib.sha256(str(path).encode()).hexdigest()[:16]}"
 
 
+_HEADER_BYTES = 3 * 4096
+"""A DuckDB file's main header and its two database headers: a file no longer than that holds no data."""
+
+
+def _holds_data_blocks(path: Path) -> bool:
+    try:
+        return path.stat().st_size > _HEADER_BYTES
+    except OSError:
+        return False
+
+
 class AttachedFile:
     """The attach state of one warehouse file in this process, shared by every ``Warehouse`` on that path."""
 
@@ -216,6 +227,9 @@ class AttachedFile:
                     cursor.execute(statement)
                     break
                 except duckdb.Error as error:
+                    if is_damage(error) and _holds_data_blocks(self.path):
+                        # Cut short past its headers, where ATTACH itself reads (the catalog).
+                        raise damaged_error(self.path, error) from error
                     if not is_lock_conflict(error):
                         raise open_error(self.path, error) from error
                     remaining = deadline - time.monotonic()

@@ -107,7 +107,9 @@ def _load_entry(path: Path, problems: list[str]) -> GoldEntry | None:
     document_visible = visible(fetched.document.text)
     quotes = [junk.quote for junk in gold.junk]
     for record in gold.records:
-        quotes += [quote for quote in (record.quote, record.unique, record.vs_alternatives) if quote]
+        quotes += [
+            quote for quote in (record.quote, *record.also, record.unique, record.vs_alternatives) if quote
+        ]
     for quote in quotes:
         if locate(quote, document_visible) is None:
             problems.append(f"{shown}: quote not in {gold.document}: {quote[:60]!r}")

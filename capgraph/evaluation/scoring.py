@@ -54,20 +54,22 @@ def _evidence_spans(capability: Capability, document_visible: str) -> list[Span]
 def score_tool(entry: GoldEntry, stored: StoredTool, competitor_ids: Sequence[str]) -> EvalToolResult:
     """The counts for one gold tool; ``competitor_ids`` are its gold competitors present in the run."""
     document = entry.document_visible
-    gold_spans = [locate(record.quote, document) for record in entry.gold.records]
+    gold_spans = [
+        [span for quote in (record.quote, *record.also) if (span := locate(quote, document))]
+        for record in entry.gold.records
+    ]
     junk_spans = [span for junk in entry.gold.junk if (span := locate(junk.quote, document))]
     stored_spans = [_evidence_spans(capability, document) for capability in stored.capabilities]
 
     candidates: list[tuple[int, int, int]] = []  # (overlap, stored index, gold index)
     for stored_index, spans in enumerate(stored_spans):
-        for gold_index, gold_span in enumerate(gold_spans):
-            if gold_span is None:
-                continue
+        for gold_index, passages in enumerate(gold_spans):
             best = max(
                 (
-                    _overlap(span, gold_span)
+                    _overlap(span, passage)
                     for span in spans
-                    if _share(span, gold_span) >= MIN_SHARE_OF_SHORTER
+                    for passage in passages
+                    if _share(span, passage) >= MIN_SHARE_OF_SHORTER
                 ),
                 default=0,
             )

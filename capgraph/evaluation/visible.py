@@ -15,7 +15,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # Markdown link: its text
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference-style link
     (re.compile(r"`([^`<]+?)\s*<[^>]+>`_{1,2}"), r"\1"),  # reST link
-    (re.compile(r"</?[A-Za-z][^>]*>"), " "),  # HTML tags
+    # HTML tags, on one line: "10K<n<100K" in a card's front matter is text, not the start of a tag.
+    (re.compile(r"</?[A-Za-z][^<>\n]*>"), " "),
     (re.compile(r":[a-z]+:`([^`]+)`"), r"\1"),  # reST roles
     (re.compile(r"[*_`]+"), ""),  # emphasis and code markers
     (re.compile(r"^\s{0,3}(?:#{1,6}|>|[-+]|\d+[.)])\s+", re.MULTILINE), " "),  # block markers

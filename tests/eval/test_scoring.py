@@ -98,3 +98,38 @@ def test_run_figures_are_micro_averages_and_precision_at_3_is_per_fillable_slot(
     assert run.precision_at_3 == (1 / 1 + 1 / 3) / 2
     assert run.covered == (2, 3)
     assert run.figures()["f1"] == 2 * 0.8 * (8 / 12) / (0.8 + 8 / 12)
+
+
+def test_a_record_on_an_also_passage_matches_its_gold_record() -> None:
+    from schemas.gold import GoldRecord
+
+    entry = SALTMARSH
+    gold = entry.gold.model_copy(
+        update={
+            "records": [
+                GoldRecord(
+                    title="Photo library tidying",
+                    quote="Deduplicates photos by perceptual hash",
+                    also=["a command-line tool for keeping photo libraries in order"],
+                )
+            ]
+        }
+    )
+    stored = StoredTool(
+        tool_id="file:/x",
+        name="Saltmarsh",
+        capabilities=[
+            record("Tagline", "Saltmarsh is a command-line tool for keeping photo libraries in order.")
+        ],
+        alternatives=(),
+    )
+    result = score_tool(type(entry)(**{**entry.__dict__, "gold": gold}), stored, ())
+    assert result.matched == 1
+
+
+def test_angle_brackets_in_text_do_not_swallow_what_follows() -> None:
+    from capgraph.evaluation.visible import visible
+
+    card = "size_categories:\n- 10K<n<100K\n---\n# Card\n\nAnswers questions.\n\n> a quote\n"
+    assert "answers questions." in visible(card)
+    assert visible("<b>bold</b> and <a href='x'>link</a>") == "bold and link"
