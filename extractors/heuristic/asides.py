@@ -54,8 +54,10 @@ _POINTER_PATTERN = re.compile(
 )
 # Announcement openings: "New: ...", "Announcing ...", "Introducing ...", "Coming soon".
 _ANNOUNCEMENT_OPENING = re.compile(
-    r"^\W*(?:new|news|update|announcement)(?:\s*[:!]|\s+[–—-]\s)|"
-    r"^\W*(?:announcing|introducing|coming soon)\b",
+    r"^\W*(?:new|news|update|announcement)(?:\s*[:!]|\s+[–—-]\s|\W+v?\d+\.\d)|"
+    r"^\W*(?:announcing|introducing|coming soon)\b|"
+    # A release note: "v0.9 adds ...", "3.2 brings ...".
+    r"^\W*v?\d+\.\d+(?:\.\d+)?\s+(?:adds|brings|introduces|ships|is out|is here|is released|now)\b",
     re.IGNORECASE,
 )
 # "And more", "...and many others", "etc.": list entries that only say the list goes on.

@@ -20,7 +20,7 @@ from extractors.heuristic.selection import Strategies
 from extractors.heuristic.units import Unit
 from schemas import Capability, CapabilitySet, SourceDocument, Tool
 
-RULES_VERSION = "heuristic-v2"
+RULES_VERSION = "heuristic-v3"
 """Bump whenever the extraction rules change, so stored extractions are redone."""
 
 FEW_RECORDS = 1
@@ -67,18 +67,12 @@ class HeuristicExtractor(Extractor):
         index = SourceIndex(document.text)
         blocks = self.read_blocks(document, index)
         strategies = Strategies(blocks, build_sections(blocks))
-        records: list[Capability] = []
-        units: list[Unit] = []
-        for units in strategies.structural():
+        units = strategies.candidates()
+        # A tagline or "X is a Y" sentence says what the tool is: kept only when nothing more
+        # specific yields a record, so a thin description still gets its summary as records.
+        records = build_records([unit for unit in units if not unit.summary], index)
+        if not records:
             records = build_records(units, index)
-            if records:
-                break
-        if len(records) <= FEW_RECORDS:
-            statements = strategies.prose(intro_only=bool(records))
-            if statements:
-                chosen = units if records else []
-                merged = sorted([*chosen, *statements], key=lambda unit: unit.position)
-                records = build_records(merged, index)
         return CapabilitySet(
             tool_id=document.tool_id,
             document_sha256=document.sha256,

@@ -70,6 +70,10 @@ _IDENTIFIER = re.compile(
     r"--?[a-z][\w-]*|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
 )
 _LOWER_WORD = re.compile(r"^[a-z][a-z0-9]*$")
+# "pull MODEL", "serve [MODEL]", "pw export --static": a command with its placeholders or flags.
+_COMMAND_SYNOPSIS = re.compile(
+    r"^[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?:\s+(?:[A-Z][A-Z0-9_]+|\[[^\]]+\]|<[^>]+>|--?[a-z][\w-]*(?:[= ][A-Z_]+)?))+$"
+)
 _CODE_OPENING = re.compile(
     r"^(?:#|//|/\*|--\s|>>>|\$\s|import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w+[(:]|"
     r"(?:const|let|var)\s+\w+\s*=|function\s+\w+\(|async\s+def\b|await\s+\w|return\b|print\()"
@@ -79,8 +83,11 @@ _CODE_SYNTAX = re.compile(r"[\w\])]\s*(?:=|==|\+=)\s*[\w\"'(\[{]|\w\([^()]*\)\s*
 
 def is_api_identifier(name: str) -> bool:
     """Whether a name is a bare identifier of an API (``err.message``, ``api_key``, ``fn``,
-    ``inputs``) rather than a feature's name: code-shaped, or one lower-case word."""
+    ``inputs``) or a command synopsis (``pull MODEL``) rather than a feature's name: code-shaped,
+    or one lower-case word."""
     name = name.strip(" `*_:")
+    if _COMMAND_SYNOPSIS.match(name):
+        return True
     if not name or " " in name:
         return False
     return bool(_IDENTIFIER.match(name) or _LOWER_WORD.match(name))
@@ -106,14 +113,17 @@ _DOC_POINTER = re.compile(
     rf"{_DOC_NOUN} (?:can be found|is available|are available|is hosted|lives)\b|"
     rf"(?:for|more) (?:more |further |full |the full |complete )?(?:details|information|info|examples)\b|"
     rf"^(?:{_DOC_NOUN})\s*[:\-–—]|"
-    rf"\bas described in\b|\bexplained in (?:the|our)\b|\bintroduced in (?:the|our|this) paper\b)",
+    rf"\bas described in\b|\bexplained in (?:the|our)\b|\bintroduced in (?:the|our|this) paper\b|"
+    r"\b(?:full|complete) (?:list|reference|details|set)\b.{0,30}\b(?:is|are|lives?) (?:in|at|on)\b|"
+    r"\b(?:in|at|see)\s+\S*(?:docs?/|\.md\b|\.rst\b|\.html?\b))",
     re.IGNORECASE,
 )
 _INSTALL_STEP = re.compile(
     r"^(?:to install|installation\b|installing\b|install (?:it|this|the (?:package|library|latest)|with|"
     r"via|using|from)\b|pip3? install|python -m pip|uv (?:add|pip)|poetry add|"
     r"conda install|npm (?:i|install)|yarn add|brew install|apt(?:-get)? install|cargo (?:add|install)|"
-    r"go get|docker (?:pull|run))|\b(?:pip3? install|npm install|conda install|brew install)\b",
+    r"go get|docker (?:pull|run))|\b(?:pip3? install|npm install|conda install|brew install)\b|"
+    r"\bpin\s+`?[\w.-]+\s*[<>=~!]",
     re.IGNORECASE,
 )
 # What badges say once their images are gone: "PyPI version | build passing | coverage 98%".
@@ -142,8 +152,30 @@ _LICENCE = re.compile(
     r"\bunder the (?:terms of the )?(?:\w+ ){0,3}licen[cs]e\b|^copyright\b|©",
     re.IGNORECASE,
 )
+_SOCIAL_PROOF = re.compile(
+    r"\b(?:trusted by|loved by|used (?:in production )?by (?:\d|thousands|hundreds|millions|teams|companies)|"
+    r"join (?:\d[\d,.]*\+?|thousands|millions) (?:of )?(?:developers|teams|users))\b|"
+    r"\b\d[\d,.]*\s?[kKmM]?\+ (?:teams|companies|users|developers|organi[sz]ations|customers|stars)\b",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"^(?:prompt|completion|input|output|request|image|audio)?\s*(?:price|pricing|cost)s?\b.{0,20}[$€£]|"
+    r"[$€£]\s?\d[\d.,]*(?:e-?\d+)?\s*(?:per|/)\s*(?:\w+ )?(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b",
+    re.IGNORECASE,
+)
 _NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")
 _NAV_PIECE_WORDS = 3
+
+
+def is_social_proof(text: str) -> bool:
+    """Whether a passage boasts of who uses the tool ("Trusted by 4,000+ teams") instead of
+    saying what it does."""
+    return bool(_SOCIAL_PROOF.search(text))
+
+
+def is_price(text: str) -> bool:
+    """Whether a passage states a price ("Prompt price: $3.00e-06 per token", "$0.33 per GB")."""
+    return bool(_PRICE.search(text))
 
 
 def points_to_docs(text: str) -> bool:
@@ -192,6 +224,8 @@ _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("people", names_people),
     ("licence", is_licence_line),
     ("navigation", is_navigation),
+    ("social_proof", is_social_proof),
+    ("price", is_price),
 )
 
 

@@ -27,6 +27,8 @@ _NOISE_OPENINGS = (
     r"(?:an? )?(?:simple|quick|basic|short|minimal|small|full|complete|first|code|usage) examples?\b",
     r"tutorials?$|demos?$|requirements|prerequisites|dependencies$|troubleshooting|known issues",
     r"configuration reference|api reference|api$|deprecat|breaking changes",
+    r"configuration(?: files?| options| reference)?$|settings$|config$|environment$",
+    r"pricing|plans$|plans (?:and|&) pric|prices?$|costs?$",
     r"migrat(?:ion|ing)(?: guide| notes)?$|migrating (?:from|to)|migration (?:from|to|guide|notes)",
     r"upgrading|upgrade (?:guide|notes|instructions)",
     r"compatibility$|backwards? compatib|version (?:support|compatibility)|supported versions",

@@ -68,6 +68,13 @@ _INTRODUCES_WHAT_FOLLOWS = re.compile(
     re.IGNORECASE,
 )
 
+# "Pinecrest is a library ...", "The Tern SDK is the official client ...": a subject of a few words
+# and "is a/an/the".
+_IDENTITY = re.compile(r"^(?:\S+\s+){1,5}?(?:is|are)\s+(?:a|an|the|one of the)\b", re.IGNORECASE)
+_GOES_ON = re.compile(r"\b(?:that|which|who)\s+(?!is\b|are\b)\w+|,\s+so\s+\w+", re.IGNORECASE)
+_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)
+_HEADLINE_WORDS = 14
+
 
 class Strategies:
     """The strategies over one document. Building it also marks the document's asides as noise."""
@@ -87,6 +94,23 @@ class Strategies:
             units = strategy()
             if units:
                 yield sorted(units, key=lambda unit: unit.position)
+
+    def candidates(self) -> list[Unit]:
+        """The units of every strategy, without overlaps, in source order: declared features,
+        structure, then the introduction's statements (summary ones marked, see ``Unit.summary``);
+        the statements of any section outside noise when there is nothing else."""
+        units = [*self.declared_features(), *self.structure(), *self.prose(intro_only=True)]
+        if not any(not unit.summary for unit in units):
+            units.extend(self.prose())
+        taken: list[tuple[int, int]] = []
+        kept: list[Unit] = []
+        for unit in units:
+            region = unit.main.region
+            if any(region[0] < end and start < region[1] for start, end in taken):
+                continue
+            taken.append(region)
+            kept.append(unit)
+        return sorted(kept, key=lambda unit: unit.position)
 
     def _silence_asides(self) -> None:
         """Marks as noise every section that is an aside, and everything nested under one. The
@@ -237,7 +261,23 @@ class Strategies:
                 position for section in self.sections if not section.noise for position in section.blocks
             ]
             units = self.build.sentence_units(anywhere, partial(_states_something, strict=True))
-        return sorted(units, key=lambda unit: unit.position)[:MAX_PROSE_UNITS]
+        units = sorted(units, key=lambda unit: unit.position)[:MAX_PROSE_UNITS]
+        for number, unit in enumerate(units):
+            # A sentence carried on by the next ("It maps ...") says more than what the tool is.
+            unit.summary = unit.text == unit.own_text and says_what_it_is(unit.text, tagline=number == 0)
+        return units
+
+
+def says_what_it_is(sentence: str, *, tagline: bool) -> bool:
+    """Whether a statement only names what the tool is ("Pinecrest is a library for similarity
+    search", or, as the first one, a short headline such as "A lean inference server for LLMs")
+    rather than something it does: no relative clause ("a server *that shards* ...") and no
+    consequence (", so ...") follows, and no figure (a dataset "of 212,480 questions")."""
+    if _GOES_ON.search(sentence) or any(character.isdigit() for character in sentence):
+        return False
+    if _IDENTITY.match(sentence):
+        return True
+    return tagline and len(sentence.split()) <= _HEADLINE_WORDS and not _COPULA.search(sentence)
 
 
 def _states_something(sentence: str, *, strict: bool) -> bool:

@@ -26,6 +26,7 @@ MIN_ITEM_CHARS = 15
 MIN_SECTION_TEXT_CHARS = 30
 _LINK_ONLY_RATIO = 0.8
 _OPENING_CHARS = 400
+_NAME_CELL_WORDS = 3
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _COMMAND = re.compile(r"^(?:\$ |>>> |pip3? install\b|npm (?:i|install)\b|conda install\b|uv (?:add|pip)\b)")
@@ -73,6 +74,9 @@ class Unit:
     own_text: str = ""
     """The text a nameless unit's title is condensed from, when not all of ``text`` (an item
     without the items nested under it)."""
+    summary: bool = False
+    """Whether the unit only says what the tool is (its tagline, "X is a library for Y"): such a
+    unit is a record only when the description states nothing more specific."""
 
     @property
     def position(self) -> int:
@@ -224,7 +228,8 @@ class UnitBuilder:
         ):
             return None
         body = "; ".join(cell for cell in cells[1:] if cell)
-        if not body:
+        # A row of short names ("Matplotlib | pandas | SAML") lists what a table groups, not a feature.
+        if not body or all(len(cell.split()) <= _NAME_CELL_WORDS for cell in cells):
             return None
         return Unit(cells[0], body, Passage(block.text, region), regions=[region])
 
