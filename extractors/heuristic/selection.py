@@ -102,14 +102,10 @@ class Strategies:
         units = [*self.declared_features(), *self.structure(), *self.prose(intro_only=True)]
         if not any(not unit.summary for unit in units):
             units.extend(self.prose())
-        taken: list[tuple[int, int]] = []
         kept: list[Unit] = []
         for unit in units:
-            region = unit.main.region
-            if any(region[0] < end and start < region[1] for start, end in taken):
-                continue
-            taken.append(region)
-            kept.append(unit)
+            if not any(_same_passage(unit, earlier) for earlier in kept):
+                kept.append(unit)
         return sorted(kept, key=lambda unit: unit.position)
 
     def _silence_asides(self) -> None:
@@ -266,6 +262,14 @@ class Strategies:
             # A sentence carried on by the next ("It maps ...") says more than what the tool is.
             unit.summary = unit.text == unit.own_text and says_what_it_is(unit.text, tagline=number == 0)
         return units
+
+
+def _same_passage(unit: Unit, other: Unit) -> bool:
+    """Whether two units are read from the same passage: one block, and one's text holds the
+    other's (an item found by two strategies, a section and its first sentence)."""
+    if unit.main.region != other.main.region:
+        return False
+    return unit.main.text in other.text or other.main.text in unit.text
 
 
 def says_what_it_is(sentence: str, *, tagline: bool) -> bool:
