@@ -74,6 +74,8 @@ _LOWER_WORD = re.compile(r"^[a-z][a-z0-9]*$")
 _COMMAND_SYNOPSIS = re.compile(
     r"^[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?:\s+(?:[A-Z][A-Z0-9_]+|\[[^\]]+\]|<[^>]+>|--?[a-z][\w-]*(?:[= ][A-Z_]+)?))+$"
 )
+_REFERENCE_WORD = re.compile(r"[\w.()-]+")
+_REFERENCE_IDENTIFIERS = 3
 _CODE_OPENING = re.compile(
     r"^(?:#|//|/\*|--\s|>>>|\$\s|import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w+[(:]|"
     r"(?:const|let|var)\s+\w+\s*=|function\s+\w+\(|async\s+def\b|await\s+\w|return\b|print\()"
@@ -94,9 +96,13 @@ def is_api_identifier(name: str) -> bool:
 
 
 def is_code(text: str) -> bool:
-    """Whether ``text`` is a line of code or a code comment ("# create a collection", ``x = f()``)."""
+    """Whether ``text`` is a line of code or a code comment ("# create a collection", ``x = f()``),
+    or reads as API reference: three or more code identifiers ("fields: id, stop_reason, usage")."""
     stripped = text.strip()
-    return bool(_CODE_OPENING.match(stripped) or _CODE_SYNTAX.search(stripped))
+    if _CODE_OPENING.match(stripped) or _CODE_SYNTAX.search(stripped):
+        return True
+    identifiers = sum(1 for word in _REFERENCE_WORD.findall(stripped) if _IDENTIFIER.match(word))
+    return identifiers >= _REFERENCE_IDENTIFIERS
 
 
 # -- pointers, install steps, badges, people, licences, navigation ------------------------------
@@ -111,6 +117,7 @@ _DOC_POINTER = re.compile(
     rf"(?:see|read|check|visit|consult|refer to|browse|follow|start with) (?:the |our |this |a )?"
     rf"(?:[\w-]+ )?{_DOC_NOUN}\b|"
     rf"{_DOC_NOUN} (?:can be found|is available|are available|is hosted|lives)\b|"
+    rf"\b(?:the|our|this) (?:[\w-]+ )?{_DOC_NOUN} (?:covers|explains|describes|walks you through|shows how)\b|"
     rf"(?:for|more) (?:more |further |full |the full |complete )?(?:details|information|info|examples)\b|"
     rf"^(?:{_DOC_NOUN})\s*[:\-–—]|"
     rf"\bas described in\b|\bexplained in (?:the|our)\b|\bintroduced in (?:the|our|this) paper\b|"
@@ -239,6 +246,6 @@ def junk_kind(text: str) -> str | None:
 
 
 def is_junk_name(name: str) -> bool:
-    """Whether an entry's own name shows the entry is not a capability: an API identifier or a
-    model id."""
-    return is_api_identifier(name) or is_model_id(name)
+    """Whether an entry's (or a section's) own name shows it is not a capability: an API
+    identifier, a call signature or a model id."""
+    return is_api_identifier(name) or is_model_id(name) or is_code(name)

@@ -72,7 +72,6 @@ _INTRODUCES_WHAT_FOLLOWS = re.compile(
 # and "is a/an/the".
 _IDENTITY = re.compile(r"^(?:\S+\s+){1,5}?(?:is|are)\s+(?:a|an|the|one of the)\b", re.IGNORECASE)
 _GOES_ON = re.compile(r"\b(?:that|which|who)\s+(?!is\b|are\b)\w+|,\s+so\s+\w+", re.IGNORECASE)
-_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)
 _HEADLINE_WORDS = 14
 
 
@@ -258,9 +257,12 @@ class Strategies:
             ]
             units = self.build.sentence_units(anywhere, partial(_states_something, strict=True))
         units = sorted(units, key=lambda unit: unit.position)[:MAX_PROSE_UNITS]
+        paragraphs = {block.region: block.text for block in self.blocks if block.kind == "paragraph"}
         for number, unit in enumerate(units):
             # A sentence carried on by the next ("It maps ...") says more than what the tool is.
-            unit.summary = unit.text == unit.own_text and says_what_it_is(unit.text, tagline=number == 0)
+            alone = unit.text == unit.own_text
+            tagline = number == 0 and alone and paragraphs.get(unit.main.region, "").strip() == unit.text
+            unit.summary = alone and says_what_it_is(unit.text, tagline=tagline)
         return units
 
 
@@ -273,15 +275,17 @@ def _same_passage(unit: Unit, other: Unit) -> bool:
 
 
 def says_what_it_is(sentence: str, *, tagline: bool) -> bool:
-    """Whether a statement only names what the tool is ("Pinecrest is a library for similarity
-    search", or, as the first one, a short headline such as "A lean inference server for LLMs")
-    rather than something it does: no relative clause ("a server *that shards* ...") and no
-    consequence (", so ...") follows, and no figure (a dataset "of 212,480 questions")."""
+    """Whether a statement only says what the tool is rather than something it does: "Pinecrest is
+    a library for similarity search", or, with ``tagline`` (a one-sentence paragraph opening the
+    description), any short headline ("A lean inference server for LLMs", "Talk to Chatterbox
+    models from Python"), which the tool's summary already holds. Never when a relative clause
+    ("a server *that shards* ...") or a consequence (", so ...") follows, or a figure does (a
+    dataset "of 212,480 questions")."""
     if _GOES_ON.search(sentence) or any(character.isdigit() for character in sentence):
         return False
     if _IDENTITY.match(sentence):
         return True
-    return tagline and len(sentence.split()) <= _HEADLINE_WORDS and not _COPULA.search(sentence)
+    return tagline and len(sentence.split()) <= _HEADLINE_WORDS
 
 
 def _states_something(sentence: str, *, strict: bool) -> bool:

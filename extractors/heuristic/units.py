@@ -26,7 +26,7 @@ MIN_ITEM_CHARS = 15
 MIN_SECTION_TEXT_CHARS = 30
 _LINK_ONLY_RATIO = 0.8
 _OPENING_CHARS = 400
-_NAME_CELL_WORDS = 3
+_NAME_CELL_WORDS = 4
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _COMMAND = re.compile(r"^(?:\$ |>>> |pip3? install\b|npm (?:i|install)\b|conda install\b|uv (?:add|pip)\b)")
@@ -255,7 +255,7 @@ class UnitBuilder:
         no paragraphs (a feature subsection that is only a short list).
         """
         heading = self.blocks[section.heading]
-        if heading.region is None or is_bookkeeping(heading.text):
+        if heading.region is None or _not_a_feature_name(heading.text):
             return None
         passages: list[Passage] = []
         for position in section.blocks:
