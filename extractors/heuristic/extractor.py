@@ -17,8 +17,7 @@ from extractors.heuristic.records import build_records
 from extractors.heuristic.rst_reader import parser_settings, read_rst
 from extractors.heuristic.sections import build_sections
 from extractors.heuristic.selection import Strategies
-from extractors.heuristic.units import Unit
-from schemas import Capability, CapabilitySet, SourceDocument, Tool
+from schemas import CapabilitySet, SourceDocument, Tool
 
 RULES_VERSION = "heuristic-v3"
 """Bump whenever the extraction rules change, so stored extractions are redone."""

@@ -72,7 +72,8 @@ _IDENTIFIER = re.compile(
 _LOWER_WORD = re.compile(r"^[a-z][a-z0-9]*$")
 # "pull MODEL", "serve [MODEL]", "pw export --static": a command with its placeholders or flags.
 _COMMAND_SYNOPSIS = re.compile(
-    r"^[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?:\s+(?:[A-Z][A-Z0-9_]+|\[[^\]]+\]|<[^>]+>|--?[a-z][\w-]*(?:[= ][A-Z_]+)?))+$"
+    r"^[a-z][\w-]*(?:\s+[a-z][\w-]*)?"
+    r"(?:\s+(?:[A-Z][A-Z0-9_]+|\[[^\]]+\]|<[^>]+>|--?[a-z][\w-]*(?:[= ][A-Z_]+)?))+$"
 )
 _REFERENCE_WORD = re.compile(r"[\w.()-]+")
 _REFERENCE_IDENTIFIERS = 3
@@ -117,7 +118,8 @@ _DOC_POINTER = re.compile(
     rf"(?:see|read|check|visit|consult|refer to|browse|follow|start with) (?:the |our |this |a )?"
     rf"(?:[\w-]+ )?{_DOC_NOUN}\b|"
     rf"{_DOC_NOUN} (?:can be found|is available|are available|is hosted|lives)\b|"
-    rf"\b(?:the|our|this) (?:[\w-]+ )?{_DOC_NOUN} (?:covers|explains|describes|walks you through|shows how)\b|"
+    rf"\b(?:the|our|this) (?:[\w-]+ )?{_DOC_NOUN} "
+    r"(?:covers|explains|describes|walks you through|shows how)\b|"
     rf"(?:for|more) (?:more |further |full |the full |complete )?(?:details|information|info|examples)\b|"
     rf"^(?:{_DOC_NOUN})\s*[:\-–—]|"
     rf"\bas described in\b|\bexplained in (?:the|our)\b|\bintroduced in (?:the|our|this) paper\b|"
@@ -167,7 +169,8 @@ _SOCIAL_PROOF = re.compile(
 )
 _PRICE = re.compile(
     r"^(?:prompt|completion|input|output|request|image|audio)?\s*(?:price|pricing|cost)s?\b.{0,20}[$€£]|"
-    r"[$€£]\s?\d[\d.,]*(?:e-?\d+)?\s*(?:per|/)\s*(?:\w+ )?(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b",
+    r"[$€£]\s?\d[\d.,]*(?:e-?\d+)?\s*(?:per|/)\s*(?:\w+ )?"
+    r"(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b",
     re.IGNORECASE,
 )
 _NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")

@@ -73,6 +73,7 @@ _INTRODUCES_WHAT_FOLLOWS = re.compile(
 _IDENTITY = re.compile(r"^(?:\S+\s+){1,5}?(?:is|are)\s+(?:a|an|the|one of the)\b", re.IGNORECASE)
 _GOES_ON = re.compile(r"\b(?:that|which|who)\s+(?!is\b|are\b)\w+|,\s+so\s+\w+", re.IGNORECASE)
 _HEADLINE_WORDS = 14
+_HEADLINE_OPENING = re.compile(r"^(?:a|an|the)\s", re.IGNORECASE)
 
 
 class Strategies:
@@ -271,21 +272,26 @@ def _same_passage(unit: Unit, other: Unit) -> bool:
     other's (an item found by two strategies, a section and its first sentence)."""
     if unit.main.region != other.main.region:
         return False
-    return unit.main.text in other.text or other.main.text in unit.text
+    return any(
+        mine in theirs or theirs in mine
+        for mine in (unit.main.text, unit.text)
+        for theirs in (other.main.text, other.text)
+    )
 
 
 def says_what_it_is(sentence: str, *, tagline: bool) -> bool:
     """Whether a statement only says what the tool is rather than something it does: "Pinecrest is
     a library for similarity search", or, with ``tagline`` (a one-sentence paragraph opening the
-    description), any short headline ("A lean inference server for LLMs", "Talk to Chatterbox
-    models from Python"), which the tool's summary already holds. Never when a relative clause
+    description), a short headline that is a noun phrase ("A lean inference server for LLMs"),
+    which the tool's summary already holds. Never when a relative clause
     ("a server *that shards* ...") or a consequence (", so ...") follows, or a figure does (a
     dataset "of 212,480 questions")."""
     if _GOES_ON.search(sentence) or any(character.isdigit() for character in sentence):
         return False
     if _IDENTITY.match(sentence):
         return True
-    return tagline and len(sentence.split()) <= _HEADLINE_WORDS
+    short = len(sentence.split()) <= _HEADLINE_WORDS
+    return tagline and short and _HEADLINE_OPENING.match(sentence) is not None
 
 
 def _states_something(sentence: str, *, strict: bool) -> bool:

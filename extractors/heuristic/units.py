@@ -208,6 +208,8 @@ class UnitBuilder:
         name = block.name or ""
         if region is None or not name or _not_a_feature_name(name) or is_entry_noise(block.text):
             return None
+        if is_intro_title(name):  # "Abstract: ...", "Summary: ...": the prose strategy reads these
+            return None
         body = block.text[len(name) :].strip() if block.text.startswith(name) else block.text
         if not body or link_only(body, 0):
             return None

