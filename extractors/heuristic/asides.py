@@ -11,23 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from extractors.heuristic.phrases import Phrases
 from extractors.heuristic.sentences import split_sentences
-
-
-@dataclass(frozen=True)
-class _Phrases:
-    """A phrase pattern and the plain words every match contains: most texts have none of those
-    words, and a few substring tests rule them out far faster than the pattern could."""
-
-    pattern: re.Pattern[str]
-    cues: tuple[str, ...]
-
-    def search(self, text: str) -> bool:
-        lowered = text.lower()
-        return any(cue in lowered for cue in self.cues) and self.pattern.search(text) is not None
-
 
 # Phrases that only an advert or an announcement uses, wherever they stand in its text.
 _PROMOTION_PATTERN = re.compile(
@@ -81,7 +67,7 @@ _PLANNED_PATTERN = re.compile(
 OPENING_PARAGRAPHS = 3
 """How many of a section's first paragraphs ``is_aside`` needs to judge it."""
 
-_PROMOTION = _Phrases(
+_PROMOTION = Phrases(
     _PROMOTION_PATTERN,
     (
         *("launch", "releas", "announc", "introduc", "shipped", "now ", "sign", "trial", "try it", "demo"),
@@ -89,14 +75,14 @@ _PROMOTION = _Phrases(
         *("lighter", "guide", "instructions", "index"),
     ),
 )
-_POINTER = _Phrases(
+_POINTER = Phrases(
     _POINTER_PATTERN,
     (
         *("check out", "learn more", "read more", "find out more", "see also", "take a look"),
         *("have a look", "head over", "visit our", "more info", "more details"),
     ),
 )
-_PLANNED = _Phrases(
+_PLANNED = Phrases(
     _PLANNED_PATTERN,
     (
         *("plann", "soon", "roadmap", "not yet", "progress", "in the works", "will ", "third"),

@@ -48,7 +48,9 @@ class Block:
     ``in_item`` links a paragraph that continues a list item to that item.
 
     ``content`` is the block's text, or a function that produces it on first use: flattening inline
-    markup is most of the cost of reading Markdown, and most blocks are never looked at.
+    markup is most of the cost of reading Markdown, and most blocks are never looked at. ``raw``
+    is the block's inline source when a reader keeps it, so a cheap look at it can rule a block
+    out before its markup is flattened.
     """
 
     kind: BlockKind
@@ -61,6 +63,7 @@ class Block:
     name: str | None = None
     cells: tuple[str, ...] = ()
     header: bool = False
+    raw: str | None = None
 
     @property
     def inline(self) -> InlineText:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
+
+from extractors.heuristic.phrases import Phrases
 
 # -- supported models and checkpoints ---------------------------------------------------------
 
@@ -54,10 +57,12 @@ def is_model_list_entry(text: str) -> bool:
 
 def is_checkpoint(text: str) -> bool:
     """Whether a list entry or row names a checkpoint: a model id, or an "org/name" with a size."""
-    first = text.split(maxsplit=1)[0] if text.split() else ""
-    if is_model_id(first) and len(text.split()) <= 8:
+    if "/" not in text and "-" not in text:
+        return False
+    words = text.split()
+    if words and is_model_id(words[0]) and len(words) <= 8:
         return True
-    return (
+    return "/" in text and (
         bool(_ORG_SLASH_NAME.search(text)) and bool(_PARAMETER_COUNT.search(text)) and len(text.split()) <= 12
     )
 
@@ -75,7 +80,11 @@ _COMMAND_SYNOPSIS = re.compile(
     r"^[a-z][\w-]*(?:\s+[a-z][\w-]*)?"
     r"(?:\s+(?:[A-Z][A-Z0-9_]+|\[[^\]]+\]|<[^>]+>|--?[a-z][\w-]*(?:[= ][A-Z_]+)?))+$"
 )
-_REFERENCE_WORD = re.compile(r"[\w.()-]+")
+# snake_case and dotted.names inside running text.
+_IDENTIFIER_IN_TEXT = re.compile(
+    r"(?<![\w.])(?:[A-Za-z]\w*(?:_\w+)+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[a-z]+[A-Z]\w*)(?![\w.])"
+)
+_CODE_MARKS = re.compile(r"[=(){};]")
 _REFERENCE_IDENTIFIERS = 3
 _CODE_OPENING = re.compile(
     r"^(?:#|//|/\*|--\s|>>>|\$\s|import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w+[(:]|"
@@ -100,10 +109,11 @@ def is_code(text: str) -> bool:
     """Whether ``text`` is a line of code or a code comment ("# create a collection", ``x = f()``),
     or reads as API reference: three or more code identifiers ("fields: id, stop_reason, usage")."""
     stripped = text.strip()
-    if _CODE_OPENING.match(stripped) or _CODE_SYNTAX.search(stripped):
+    if _CODE_OPENING.match(stripped) or (_CODE_MARKS.search(stripped) and _CODE_SYNTAX.search(stripped)):
         return True
-    identifiers = sum(1 for word in _REFERENCE_WORD.findall(stripped) if _IDENTIFIER.match(word))
-    return identifiers >= _REFERENCE_IDENTIFIERS
+    if "_" not in stripped and "." not in stripped:
+        return False
+    return len(_IDENTIFIER_IN_TEXT.findall(stripped)) >= _REFERENCE_IDENTIFIERS
 
 
 # -- pointers, install steps, badges, people, licences, navigation ------------------------------
@@ -147,17 +157,23 @@ _BADGE_WORDS = frozenset(
 )
 _BADGE_TOKEN = re.compile(r"[\w.%+-]+")
 _BADGE_VALUE = re.compile(r"^v?\d[\d.]*[%kKmM+]?$")
+_BADGE_MAX_CHARS = 160
 _PEOPLE = re.compile(
     r"\b(?:sponsor(?:ed|s)? by|our sponsors|backers|thanks to (?:all|our|the)|thank you to|"
     r"(?:our|all|the|\d+) (?:amazing |awesome )?contributors|brought to you by|funded by|"
     r"donat(?:e|ions?)|buy (?:me|us) a coffee|open ?collective|github sponsors)\b|"
-    r"^(?:made|created|built|maintained|developed) (?:with .{1,12} )?by\b|"
     r"(?:@[\w-]+(?:,\s*|\s+and\s+|\s+)){2,}",
     re.IGNORECASE,
 )
+_MADE_BY = re.compile(r"^(?:made|created|built|maintained|developed) (?:with .{1,12} )?by\b", re.IGNORECASE)
+_LICENCE_NAME = re.compile(
+    r"^(?:the )?(?:mit|apache(?: license)?(?: 2\.0| v2)?|bsd(?:-\d-clause)?|gpl(?:v?\d)?|lgpl|mpl|isc|"
+    r"unlicense|cc[- ]by[\w.-]*)(?: licen[cs]e)?\.?$",
+    re.IGNORECASE,
+)
+_LICENCE_NAME_MAX_CHARS = 40
 _LICENCE = re.compile(
-    r"^(?:(?:the )?(?:mit|apache(?: license)?(?: 2\.0| v2)?|bsd(?:-\d-clause)?|gpl(?:v?\d)?|lgpl|mpl|isc|"
-    r"unlicense|cc[- ]by[\w.-]*)(?: licen[cs]e)?\.?$)|\blicen[cs]ed under\b|\breleased under the\b|"
+    r"\blicen[cs]ed under\b|\breleased under the\b|"
     r"\bunder the (?:terms of the )?(?:\w+ ){0,3}licen[cs]e\b|^copyright\b|©",
     re.IGNORECASE,
 )
@@ -173,34 +189,68 @@ _PRICE = re.compile(
     r"(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b",
     re.IGNORECASE,
 )
+_DOC_POINTER_PHRASES = Phrases(
+    _DOC_POINTER,
+    (
+        *("doc", "tutorial", "guide", "wiki", "paper", "blog", "notebook", "example", "cookbook"),
+        *("reference", "manual", "faq", "changelog", "website", "homepage", "readme", "arxiv"),
+        *("detail", "info", "described", "explained", "introduced", ".md", ".rst", ".htm"),
+    ),
+)
+_INSTALL_PHRASES = Phrases(
+    _INSTALL_STEP,
+    (
+        *("install", "pip", "uv ", "poetry", "conda", "npm", "yarn", "brew", "apt", "cargo"),
+        "go get",
+        "docker",
+        "pin ",
+    ),
+)
+_PEOPLE_PHRASES = Phrases(
+    _PEOPLE,
+    (
+        *("sponsor", "backer", "thank", "contributor", "brought to you", "funded", "donat", "coffee"),
+        *("collective", "@"),
+    ),
+)
+_LICENCE_PHRASES = Phrases(
+    _LICENCE,
+    ("licen", "copyright", "released under", "©"),
+)
+_SOCIAL_PROOF_PHRASES = Phrases(_SOCIAL_PROOF, ("trusted", "loved", "used", "join", "+"))
+_PRICE_PHRASES = Phrases(_PRICE, ("$", "€", "£"))
 _NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")
 _NAV_PIECE_WORDS = 3
+_NAV_MARKS = ("·", "•", "|", "/", " - ", " – ", " — ")
 
 
 def is_social_proof(text: str) -> bool:
     """Whether a passage boasts of who uses the tool ("Trusted by 4,000+ teams") instead of
     saying what it does."""
-    return bool(_SOCIAL_PROOF.search(text))
+    return _SOCIAL_PROOF_PHRASES.search(text)
 
 
 def is_price(text: str) -> bool:
     """Whether a passage states a price ("Prompt price: $3.00e-06 per token", "$0.33 per GB")."""
-    return bool(_PRICE.search(text))
+    return _PRICE_PHRASES.search(text)
 
 
 def points_to_docs(text: str) -> bool:
     """Whether a passage sends the reader to documentation, tutorials, papers or a wiki ("The full
     documentation can be found on the wiki page") instead of saying what the tool does."""
-    return bool(_DOC_POINTER.search(text))
+    return _DOC_POINTER_PHRASES.search(text)
 
 
 def is_install_step(text: str) -> bool:
     """Whether a passage tells how to install the tool."""
-    return bool(_INSTALL_STEP.search(text))
+    return _INSTALL_PHRASES.search(text)
 
 
 def is_badge_line(text: str) -> bool:
     """Whether a line is what a row of badges reads as once their images are gone."""
+    first = _BADGE_TOKEN.search(text)
+    if len(text) > _BADGE_MAX_CHARS or first is None or first.group().casefold() not in _BADGE_WORDS:
+        return False
     tokens = [token.casefold() for token in _BADGE_TOKEN.findall(text)]
     return bool(tokens) and all(
         token in _BADGE_WORDS or _BADGE_VALUE.match(token) or token in "-+" for token in tokens
@@ -209,17 +259,21 @@ def is_badge_line(text: str) -> bool:
 
 def names_people(text: str) -> bool:
     """Whether a passage lists sponsors, backers or contributors, or thanks them."""
-    return bool(_PEOPLE.search(text))
+    return _PEOPLE_PHRASES.search(text) or _MADE_BY.match(text) is not None
 
 
 def is_licence_line(text: str) -> bool:
     """Whether a passage states the licence or copyright."""
-    return bool(_LICENCE.search(text))
+    if len(text) <= _LICENCE_NAME_MAX_CHARS and _LICENCE_NAME.match(text.strip()):
+        return True
+    return _LICENCE_PHRASES.search(text)
 
 
 def is_navigation(text: str) -> bool:
     """Whether a line is a table of contents or a navigation bar: three or more short pieces
     ("Install · Features · Docs · Community") and nothing else."""
+    if not any(mark in text for mark in _NAV_MARKS) or not _NAV_SEPARATOR.search(text):
+        return False
     pieces = [piece for piece in _NAV_SEPARATOR.split(text.strip()) if piece]
     return len(pieces) >= 3 and all(len(piece.split()) <= _NAV_PIECE_WORDS for piece in pieces)
 
@@ -239,6 +293,7 @@ _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)  # every strategy asks about the same blocks; the answer depends on the text alone
 def junk_kind(text: str) -> str | None:
     """The junk class a passage belongs to (``"doc_pointer"``, ``"checkpoint"`` ...), or None when
     it may be a capability."""

@@ -228,12 +228,16 @@ class _Walk:
                     level=open_item.depth,
                     group=open_item.group,
                     parent=open_item.parent,
+                    raw=inline_token.content,
                 )
             )
             open_item.block = len(self.blocks) - 1
         else:
             in_item = open_item.block if open_item is not None else -1
-            self.blocks.append(Block(kind="paragraph", content=inline, region=region, in_item=in_item))
+            raw = inline_token.content
+            self.blocks.append(
+                Block(kind="paragraph", content=inline, region=region, in_item=in_item, raw=raw)
+            )
 
     def row(self, position: int) -> int:
         """Adds the table row opening at ``position``; returns the position of its ``tr_close``."""

@@ -93,6 +93,16 @@ def is_bookkeeping(name: str) -> bool:
     return bool(_BOOKKEEPING_NAME.match(tidy_name(name)))
 
 
+_NAMED_OPENING = ("**", "__", "[", "<b>", "<strong>")
+
+
+def may_open_with_name(raw: str) -> bool:
+    """Whether inline source could open with a feature's own name (a bold or linked lead, or a
+    short "Term: text" opening); False rules the text out without flattening its markup."""
+    raw = raw.lstrip()
+    return raw.startswith(_NAMED_OPENING) or _TEXTUAL_NAME.match(raw) is not None
+
+
 def split_name(inline: InlineText) -> tuple[str | None, str]:
     """``(name, body)`` for a run of text that opens with its own name, else ``(None, text)``."""
     text = inline.text

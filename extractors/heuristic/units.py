@@ -18,7 +18,7 @@ from typing import NamedTuple
 from extractors.heuristic.asides import announces_plans, is_list_filler, is_promotion
 from extractors.heuristic.blocks import Block, Region
 from extractors.heuristic.junk import is_junk_name, junk_kind
-from extractors.heuristic.naming import is_bookkeeping, split_name
+from extractors.heuristic.naming import is_bookkeeping, may_open_with_name, split_name
 from extractors.heuristic.sections import Section, is_intro_title
 from extractors.heuristic.sentences import collapse, condense_description, split_sentences
 
@@ -27,6 +27,7 @@ MIN_SECTION_TEXT_CHARS = 30
 _LINK_ONLY_RATIO = 0.8
 _OPENING_CHARS = 400
 _NAME_CELL_WORDS = 4
+_LEAD_OPENING = ("**", "__", "[", "<b>", "<strong>")
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _COMMAND = re.compile(r"^(?:\$ |>>> |pip3? install\b|npm (?:i|install)\b|conda install\b|uv (?:add|pip)\b)")
@@ -171,6 +172,8 @@ class UnitBuilder:
         items named by a link are left out too, as they name another project or page.
         """
         block = self.blocks[position]
+        if named_only and block.raw is not None and not may_open_with_name(block.raw):
+            return None
         region = usable_region(block)
         if region is None or is_entry_noise(block.text):
             return None
@@ -238,7 +241,9 @@ class UnitBuilder:
     def lead_paragraph_unit(self, position: int, *, linked_names: bool = True) -> Unit | None:
         """A paragraph that opens with its own bold name ("**Strict mode**: ...")."""
         block = self.blocks[position]
-        if block.in_item >= 0 or not block.inline.lead or not block.inline.lead_separated:
+        if block.in_item >= 0 or (block.raw is not None and not block.raw.lstrip().startswith(_LEAD_OPENING)):
+            return None
+        if not block.inline.lead or not block.inline.lead_separated:
             return None
         if not linked_names and block.inline.lead_linked:
             return None
