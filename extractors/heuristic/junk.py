@@ -186,7 +186,8 @@ _SOCIAL_PROOF = re.compile(
 _PRICE = re.compile(
     r"^(?:prompt|completion|input|output|request|image|audio)?\s*(?:price|pricing|cost)s?\b.{0,20}[$€£]|"
     r"[$€£]\s?\d[\d.,]*(?:e-?\d+)?\s*(?:per|/)\s*(?:\w+ )?"
-    r"(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b",
+    r"(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b|"
+    r"\bfree (?:tier|plan)\b|\bno (?:credit )?card (?:needed|required)\b",
     re.IGNORECASE,
 )
 _DOC_POINTER_PHRASES = Phrases(
@@ -218,7 +219,7 @@ _LICENCE_PHRASES = Phrases(
     ("licen", "copyright", "released under", "©"),
 )
 _SOCIAL_PROOF_PHRASES = Phrases(_SOCIAL_PROOF, ("trusted", "loved", "used", "join", "+"))
-_PRICE_PHRASES = Phrases(_PRICE, ("$", "€", "£"))
+_PRICE_PHRASES = Phrases(_PRICE, ("$", "€", "£", "free ", "card"))
 _NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")
 _NAV_PIECE_WORDS = 3
 _NAV_MARKS = ("·", "•", "|", "/", " - ", " – ", " — ")
@@ -231,7 +232,8 @@ def is_social_proof(text: str) -> bool:
 
 
 def is_price(text: str) -> bool:
-    """Whether a passage states a price ("Prompt price: $3.00e-06 per token", "$0.33 per GB")."""
+    """Whether a passage states a price or a plan's terms ("Prompt price: $3.00e-06 per token",
+    "$0.33 per GB", "The free tier holds ...", "no card needed")."""
     return _PRICE_PHRASES.search(text)
 
 

@@ -39,6 +39,9 @@ from extractors.heuristic.units import Outline, Unit, UnitBuilder, is_command_or
 
 MIN_SENTENCE_CHARS = 25
 MAX_PROSE_UNITS = 12
+THIN_UNITS = 1
+"""A description whose structure and introduction give no more specific units than this is thin:
+the statements of its other sections are read too."""
 
 _DECLARES_FEATURES = re.compile(
     r"\b(?:features?|highlights?|capabilit\w*|benefits?|advantages?|can|lets you|allows?|enables?|"
@@ -98,10 +101,11 @@ class Strategies:
     def candidates(self) -> list[Unit]:
         """The units of every strategy, without overlaps, in source order: declared features,
         structure, then the introduction's statements (summary ones marked, see ``Unit.summary``);
-        the statements of any section outside noise when there is nothing else."""
+        the statements of every section outside noise too when that leaves a thin description (a
+        tagline and a hosted-service section) with at most ``THIN_UNITS`` specific units."""
         units = [*self.declared_features(), *self.structure(), *self.prose(intro_only=True)]
-        if not any(not unit.summary for unit in units):
-            units.extend(self.prose())
+        if sum(not unit.summary for unit in units) <= THIN_UNITS:
+            units.extend(self.prose(anywhere=True))
         kept: list[Unit] = []
         for unit in units:
             if not any(_same_passage(unit, earlier) for earlier in kept):
@@ -242,21 +246,18 @@ class Strategies:
     def _in_intro(self, section_number: int) -> bool:
         return section_number in (0, self.title) or self.sections[section_number].kind == "intro"
 
-    def prose(self, *, intro_only: bool = False) -> list[Unit]:
+    def prose(self, *, intro_only: bool = False, anywhere: bool = False) -> list[Unit]:
         """Statements from the introduction, or (unless ``intro_only``) from anywhere outside noise
-        when it has none."""
+        when it has none; with ``anywhere``, from every section outside noise."""
         intro = [
             position
             for number, section in enumerate(self.sections)
-            if not section.noise and self._in_intro(number)
+            if not section.noise and (anywhere or self._in_intro(number))
             for position in section.blocks
         ]
         units = self.build.sentence_units(intro, partial(_states_something, strict=True))
-        if not units and not intro_only:
-            anywhere = [
-                position for section in self.sections if not section.noise for position in section.blocks
-            ]
-            units = self.build.sentence_units(anywhere, partial(_states_something, strict=True))
+        if not units and not intro_only and not anywhere:
+            return self.prose(anywhere=True)
         units = sorted(units, key=lambda unit: unit.position)[:MAX_PROSE_UNITS]
         paragraphs = {block.region: block.text for block in self.blocks if block.kind == "paragraph"}
         for number, unit in enumerate(units):
