@@ -74,7 +74,7 @@ _INTRODUCES_WHAT_FOLLOWS = re.compile(
 # "Pinecrest is a library ...", "The Tern SDK is the official client ...": a subject of a few words
 # and "is a/an/the".
 _IDENTITY = re.compile(r"^(?:\S+\s+){1,5}?(?:is|are)\s+(?:a|an|the|one of the)\b", re.IGNORECASE)
-_GOES_ON = re.compile(r"\b(?:that|which|who)\s+(?!is\b|are\b)\w+|,\s+so\s+\w+", re.IGNORECASE)
+_GOES_ON = re.compile(r"\b(?:that|which|who)\s+(?!is\b|are\b)\w+|,\s+so\s+\w+|:\s+\w+", re.IGNORECASE)
 _HEADLINE_WORDS = 14
 _HEADLINE_OPENING = re.compile(r"^(?:a|an|the)\s", re.IGNORECASE)
 

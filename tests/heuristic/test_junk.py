@@ -170,3 +170,58 @@ def test_code_comments_and_doc_pointers_in_prose_are_not_statements() -> None:
     )
     result = assert_grounded(extract(doc), doc)
     assert titles(result) == ["tidemark keeps a rolling window of metrics in memory and flushes it to disk"]
+
+
+# -- thin descriptions: their tagline and summary sentences are the records -----------------------
+
+THIN = """# Tideline
+
+> A time-series store that compresses sensor readings tenfold and answers range queries in milliseconds.
+
+```python
+import tideline
+db = tideline.open("./data")
+# downsample old readings to hourly averages after thirty days
+db.retention("30d", downsample="1h")
+```
+
+## Tideline Cloud
+
+Tideline Cloud is the hosted version: we run the cluster, back it up every night and scale it with
+your write rate. The free tier holds a million points, no card needed.
+
+## License
+
+Apache-2.0
+"""
+
+
+def test_a_thin_description_gives_its_tagline_and_hosted_section_but_no_code_comment_or_offer() -> None:
+    doc = document(THIN)
+    result = assert_grounded(extract(doc), doc)
+    assert titles(result) == [
+        "A time-series store that compresses sensor readings tenfold and answers range",
+        "Tideline Cloud is the hosted version: we run the cluster",
+    ]
+    text = all_text(result)
+    for absent in ("downsample", "free tier", "no card", "apache"):
+        assert absent not in text, absent
+
+
+def test_a_tagline_alone_is_a_record_but_beside_features_it_is_the_summary() -> None:
+    alone = document("# Brook\n\nA tiny job queue for SQLite-backed web apps.\n\n## License\n\nMIT\n")
+    assert titles(assert_grounded(extract(alone), alone)) == ["A tiny job queue for SQLite-backed web apps"]
+    beside = document(
+        "# Brook\n\nA tiny job queue for SQLite-backed web apps.\n\n## Features\n\n"
+        "- Jobs survive restarts because they live in the database.\n"
+        "- Failed jobs are retried with backoff.\n"
+    )
+    assert titles(extract(beside)) == [
+        "Jobs survive restarts because they live in the database",
+        "Failed jobs are retried with backoff",
+    ]
+
+
+def test_an_install_line_only_description_still_gives_no_record() -> None:
+    doc = document("# stubby\n\n```\npip install stubby\n```\n\nInstall it with pip install stubby.\n")
+    assert extract(doc).capabilities == []
