@@ -242,7 +242,7 @@ _PAGE_KIND_SUFFIX = re.compile(r"\s+(?:documentation|docs|home\s*page|website|of
 # Where the name part of a heading ends: "Ferryman: fast scheduling", "Ferryman | Acme", "Ferryman — docs".
 _NAME_SEPARATOR = re.compile(r"\s*[|·•—–]\s*|:\s+|\s+-\s+")
 _DECORATION = " \t*_~#=.,;:!?-–—|·•\"'`()[]{}<>"
-_SENTENCE_END = (".", "!", "?")
+_SENTENCE_END = (".", "!", "?", "…")
 # A word a multi-word name may hold: capitalised, a number, or with inner marks ("v1.5", "llama.cpp").
 # An ordinary lowercase word makes the heading a phrase (a tagline), not a name.
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9]|.*[0-9._+-])")
@@ -289,6 +289,8 @@ def tool_name(path: Path, text: str, media_type: str, parts: Outline, page_title
 
 def _name_in_heading(heading: str) -> str | None:
     for part in _NAME_SEPARATOR.split(_without_emoji(heading)):
+        if len(part.split()) > 1 and part.endswith(_SENTENCE_END):
+            continue  # a sentence, however it is capitalised
         candidate = _NAME_LEAD_IN.sub("", part.strip(_DECORATION))
         candidate = _PAGE_KIND_SUFFIX.sub("", candidate).strip(_DECORATION)
         if candidate and not _is_generic(candidate) and _looks_like_a_name(candidate):
@@ -299,8 +301,6 @@ def _name_in_heading(heading: str) -> str | None:
 def _looks_like_a_name(candidate: str) -> bool:
     words = candidate.split()
     if len(words) > _MAX_NAME_WORDS or len(candidate) > _MAX_NAME_CHARS or "," in candidate:
-        return False
-    if candidate.endswith(_SENTENCE_END):
         return False
     return len(words) == 1 or all(_NAME_WORD.match(word) for word in words)
 

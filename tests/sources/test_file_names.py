@@ -110,16 +110,19 @@ def test_a_heading_that_names_the_tool_names_it_even_when_the_stem_differs(tmp_p
         "Fast ferry scheduling",
         "Timetables, tides and crews.",
         "Never miss a tide again!",
+        "Ship Ferries Faster.",
+        "What Would Harbours Do?",
     ],
 )
 def test_a_tagline_used_as_the_title_is_not_a_name(tmp_path, tagline):
     assert name_of(tmp_path, "ferryman.md", f"# {tagline}\n{BODY}") == "ferryman"
 
 
-def test_a_long_heading_that_contains_the_stem_gives_its_spelling(tmp_path):
-    text = f"# The FerryMan scheduler keeps small harbours on time\n{BODY}"
-
-    assert name_of(tmp_path, "ferryman.md", text) == "FerryMan"
+@pytest.mark.parametrize(
+    "heading", ["The FerryMan scheduler keeps small harbours on time", "Sail On Time With FerryMan."]
+)
+def test_a_long_heading_or_sentence_that_contains_the_stem_gives_its_spelling(tmp_path, heading):
+    assert name_of(tmp_path, "ferryman.md", f"# {heading}\n{BODY}") == "FerryMan"
 
 
 def test_without_a_naming_heading_the_first_paragraph_spells_the_stem(tmp_path):
