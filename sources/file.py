@@ -5,7 +5,8 @@ same tool from any working directory; relative paths resolve against the current
 a file can be unusable (missing, a folder, unreadable, binary, not UTF-8, empty, too large, an
 unsupported format) fails with a ``SourceError`` naming the path; the size is checked from the file
 system before a byte is read. Line endings are normalised to ``\\n`` so evidence offsets mean the
-same on every platform.
+same on every platform. The tool is named by ``tool_name``: declared metadata or a heading only when
+it names the tool, else the file's stem.
 """
 
 from __future__ import annotations
@@ -243,12 +244,13 @@ _PAGE_KIND_SUFFIX = re.compile(r"\s+(?:documentation|docs|home\s*page|website|of
 _NAME_SEPARATOR = re.compile(r"\s*[|·•—–]\s*|:\s+|\s+-\s+")
 _DECORATION = " \t*_~#=.,;:!?-–—|·•\"'`()[]{}<>"
 _SENTENCE_END = (".", "!", "?", "…")
-# A word a multi-word name may hold: capitalised, a number, or with inner marks ("v1.5", "llama.cpp").
-# An ordinary lowercase word makes the heading a phrase (a tagline), not a name.
-_NAME_WORD = re.compile(r"^(?:[A-Z0-9]|.*[0-9._+-])")
+# Marks inside a word that make it a name's word even in lowercase: "v1.5", "llama.cpp", "gpt-4o".
+_NAME_WORD_MARKS = re.compile(r"[0-9._+-]")
 _EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
-# Pictographs, their joiners, skin tones and variation selectors (and other marks no name needs).
-_INVISIBLE_CATEGORIES = frozenset(("So", "Sk", "Cf", "Co", "Cs", "Mn"))
+# Pictographs and modifier symbols (skin tones), format characters (joiners), private-use and
+# surrogate code points; combining marks stay, as many scripts' letters need them, except the emoji ones.
+_EMOJI_CATEGORIES = frozenset(("So", "Sk", "Cf", "Co", "Cs"))
+_EMOJI_MARKS = frozenset(("\ufe0e", "\ufe0f", "\u20e3"))  # text/emoji presentation selectors, keycap
 
 
 def tool_name(path: Path, text: str, media_type: str, parts: Outline, page_title: str | None) -> str:
@@ -302,7 +304,12 @@ def _looks_like_a_name(candidate: str) -> bool:
     words = candidate.split()
     if len(words) > _MAX_NAME_WORDS or len(candidate) > _MAX_NAME_CHARS or "," in candidate:
         return False
-    return len(words) == 1 or all(_NAME_WORD.match(word) for word in words)
+    return len(words) == 1 or all(_could_be_in_a_name(word) for word in words)
+
+
+def _could_be_in_a_name(word: str) -> bool:
+    """Capitalised, a number, or with inner marks; an ordinary lowercase word makes a phrase (a tagline)."""
+    return word[0].isupper() or word[0].isdigit() or bool(_NAME_WORD_MARKS.search(word))
 
 
 def _declared_name(declared: str) -> str | None:
@@ -313,7 +320,11 @@ def _declared_name(declared: str) -> str | None:
 
 
 def _without_emoji(text: str) -> str:
-    kept = "".join(char for char in text if unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
+    kept = "".join(
+        char
+        for char in text
+        if unicodedata.category(char) not in _EMOJI_CATEGORIES and char not in _EMOJI_MARKS
+    )
     return " ".join(_EMOJI_SHORTCODE.sub(" ", kept).split())
 
 
@@ -331,10 +342,10 @@ def _file_stem(path: Path) -> str:
     return stem
 
 
-def _stem_as_spelled_in(heading: str, stem: str) -> str | None:
+def _stem_as_spelled_in(text: str, stem: str) -> str | None:
     parts = [re.escape(part) for part in re.split(r"[-_ .]+", stem) if part]
     if not parts:
         return None
     spelling = r"(?<!\w)" + r"[-_ .]?".join(parts) + r"(?!\w)"
-    match = re.search(spelling, _without_emoji(heading), re.IGNORECASE)
+    match = re.search(spelling, _without_emoji(text), re.IGNORECASE)
     return match.group(0) if match else None

@@ -77,6 +77,12 @@ def test_generic_headings_are_known_whatever_their_emoji_punctuation_or_case(tmp
     assert name_of(tmp_path, "ferryman.md", f"## {heading}\n{BODY}") == "ferryman"
 
 
+def test_letters_with_combining_marks_are_not_taken_for_emoji(tmp_path):
+    decomposed = "Cafe\u0301 Ma\u0300u"  # "Café Màu" written with combining accents
+
+    assert name_of(tmp_path, "notes.md", f"# ☕ {decomposed}\n{BODY}") == decomposed
+
+
 def test_the_stem_is_kept_as_written(tmp_path):
     assert name_of(tmp_path, "Ferry_Man.v2.md", f"# Contents\n{BODY}") == "Ferry_Man.v2"
 
@@ -93,6 +99,7 @@ def test_emoji_around_a_name_are_dropped(tmp_path, heading):
         ("Harbour Timetable Studio", "Harbour Timetable Studio"),
         ("ferryman-cli", "ferryman-cli"),
         ("Ferryman v2.1", "Ferryman v2.1"),
+        ("Éclusier Ferry Planner", "Éclusier Ferry Planner"),
         ("Ferryman: timetables for small harbours", "Ferryman"),
         ("Ferryman — timetables for small harbours", "Ferryman"),
         ("Model Card for ferryman-7b-chat", "ferryman-7b-chat"),
