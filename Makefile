@@ -1,4 +1,5 @@
-# Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison and the site)
+# Two entry points: `make demo` (set up, ingest the bundled catalog offline, render one comparison and the site,
+# score the offline extractor on the bundled gold set)
 # and `make test` (set up with test extras and Debian's chromium for the browser test, lint, check the import
 # contracts in pyproject.toml, type-check, run the suite).
 PYTHON ?= python3
@@ -27,7 +28,8 @@ demo: setup
 	$(BIN)/capgraph compare installed:httpx installed:requests --db $(DEMO_DB) --format html --out demo/httpx-vs-requests.html
 	$(BIN)/capgraph alternatives installed:httpx --db $(DEMO_DB) --limit 3
 	$(BIN)/capgraph site --db $(DEMO_DB) --out demo/site
-	@echo "Comparison written to demo/httpx-vs-requests.md and .html; the site is demo/site/index.html"
+	$(BIN)/capgraph eval eval/gold --db $(DEMO_DB) --extractor heuristic --out demo/eval.md
+	@echo "Comparison written to demo/httpx-vs-requests.md and .html; the site is demo/site/index.html; the offline extractor's scores on the bundled gold set are in demo/eval.md"
 
 lint: setup
 	$(BIN)/ruff check .
