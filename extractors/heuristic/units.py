@@ -164,6 +164,7 @@ class UnitBuilder:
         self.outline = outline
         self.blocks = outline.blocks
         self._tables: dict[int, tuple[bool, bool]] = {}
+        self._items: dict[int, Unit | None] = {}
 
     def item_unit(self, position: int, *, named_only: bool, linked_names: bool = True) -> Unit | None:
         """A list item, with the paragraphs that continue it and the items nested under it.
@@ -174,13 +175,24 @@ class UnitBuilder:
         block = self.blocks[position]
         if named_only and block.raw is not None and not may_open_with_name(block.raw):
             return None
-        region = usable_region(block)
-        if region is None or is_entry_noise(block.text):
+        # Every strategy may ask for the same item: it is built once, and each asker's conditions
+        # are checked on the result.
+        if position not in self._items:
+            self._items[position] = self._build_item(position)
+        unit = self._items[position]
+        if unit is None or (named_only and unit.name is None):
             return None
         if not linked_names and block.inline.lead_linked:
             return None
+        return unit
+
+    def _build_item(self, position: int) -> Unit | None:
+        block = self.blocks[position]
+        region = usable_region(block)
+        if region is None or is_entry_noise(block.text):
+            return None
         name, body = split_name(block.inline)
-        if (name is None and named_only) or (name is not None and _not_a_feature_name(name)):
+        if name is not None and _not_a_feature_name(name):
             return None
         if name is not None and body and link_only(body, 0):
             return None
