@@ -10,10 +10,11 @@ same on every platform.
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from pathlib import Path
 
-from schemas import FetchResult, SourceError, Tool
+from schemas import FetchResult, SourceError, SourceFingerprint, Tool
 from sources.base import Source, split_ref
 from sources.documents import (
     HTML,
@@ -46,6 +47,9 @@ MEDIA_TYPES_BY_SUFFIX = {
 }
 _MAX_TOOL_ID_CHARS = 500  # Tool.id's limit
 SUPPORTED_SUFFIXES = ".md, .markdown, .rst, .rest, .txt, .html, .htm or no suffix"
+READING_VERSION = "file-v1"
+"""Part of every fingerprint: raise it whenever what ``fetch`` makes of the same bytes changes (the
+tool's name or summary, the outline, the HTML reduction), so stored readings are taken again."""
 
 
 class FileSource(Source):
@@ -96,6 +100,18 @@ class FileSource(Source):
             summary=condense(parts.first_paragraph, SUMMARY_CHARS) if parts.first_paragraph else None,
         )
         return FetchResult(tool=tool, document=document)
+
+    def fingerprint(self, ref: str) -> SourceFingerprint | None:
+        """The file's bytes hashed, after the same checks as ``fetch`` but without decoding or parsing."""
+        try:
+            _, raw_path = split_ref(ref)
+            tool_id = tool_id_for_path(raw_path)
+            path = Path(tool_id.removeprefix("file:"))
+            self._check(path, ref)
+            digest = hashlib.sha256(self._read(path, ref)).hexdigest()
+            return SourceFingerprint(tool_id=tool_id, value=f"{READING_VERSION}:{digest}")
+        except (SourceError, ValueError):
+            return None  # fetch meets the same problem and names it
 
     def _check(self, path: Path, ref: str) -> str:
         """The media type the file's suffix promises, after every check that needs no reading."""

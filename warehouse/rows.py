@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from schemas import PairMatch, Tool
+from schemas import PairMatch, SourceReading, Tool
 from schemas.choices import CostGrouping
 
 BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
@@ -41,6 +41,8 @@ class StoredState:
     rejected_key: ExtractionKey | None = None
     """The key of the tool's latest run when the grounding guard rejected that run: the same document
     through the same extractor would be paid for again and rejected again, so it is not re-extracted."""
+    reading: SourceReading | None = None
+    """What the tool's source last read for it, when the source fingerprints what it reads (``file:``)."""
 
 
 @dataclass(frozen=True)
