@@ -103,24 +103,26 @@ def check_ref(
     are not (a catalog override edited) keeps its records: only its row is rewritten, after the checks.
     Touches the warehouse only if one of its signals moved. Never raises.
     """
-    if context.stop_reason is None and not force:
-        settled, fingerprint = check_by_fingerprint(ref, context, entry)
-        if settled is not None:
-            return settled
-    else:
-        fingerprint = None
+    settled, fingerprint = check_by_fingerprint(ref, context, entry, force=force)
+    if settled is not None:
+        return settled
     return _check_by_fetching(ref, context, entry, force, fingerprint)
 
 
 def check_by_fingerprint(
-    ref: str, context: IngestContext, entry: CatalogEntry | None
+    ref: str, context: IngestContext, entry: CatalogEntry | None, *, force: bool = False
 ) -> tuple[ToolOutcome | None, SourceFingerprint | None]:
     """Hash first: the ``unchanged`` outcome when the source's fingerprint of ``ref`` matches what was
     stored and the stored records are those of that document through this extractor; else None, and the
-    fingerprint (if any) for the fetch. Never raises: anything unusual is left to the fetch to decide."""
+    fingerprint (if any) for the fetch to store with what it reads. Never raises: anything unusual is
+    left to the fetch to decide."""
+    if context.stop_reason is not None:
+        return None, None
     started = time.perf_counter()
     try:
         fingerprint = context.sources.fingerprint(ref)
+        if force:
+            return None, fingerprint
         stored = None if fingerprint is None else context.stored_states.get(fingerprint.tool_id)
         reading = None if stored is None else stored.reading
         if (
@@ -156,13 +158,7 @@ def _check_by_fetching(
         return ToolOutcome(ref, "skipped", error=context.stop_reason)
     try:
         fetched = context.sources.fetch(ref)
-        reading = (
-            SourceReading(
-                fingerprint=fingerprint.value, document_sha256=fetched.document.sha256, tool=fetched.tool
-            )
-            if fingerprint is not None and fingerprint.tool_id == fetched.tool.id
-            else None
-        )
+        reading = _reading_of(ref, context, fingerprint, fetched)
         if entry is not None:
             fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
         stored = context.stored_states.get(fetched.tool.id)
@@ -201,6 +197,21 @@ def _check_by_fetching(
         return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
 
 
+def _reading_of(
+    ref: str, context: IngestContext, fingerprint: SourceFingerprint | None, fetched: FetchResult
+) -> SourceReading | None:
+    """What to store of this fetch for the next run's hash-first check: only when the file's fingerprint
+    is the same after the fetch as before it, so the fingerprint is surely of the bytes fetched (a file
+    saved meanwhile is read again next run)."""
+    if fingerprint is None or fingerprint.tool_id != fetched.tool.id:
+        return None
+    if context.sources.fingerprint(ref) != fingerprint:
+        return None
+    return SourceReading(
+        fingerprint=fingerprint.value, document_sha256=fetched.document.sha256, tool=fetched.tool
+    )
+
+
 REJECTED_BEFORE_NOTE = (
     "not re-extracted: the grounding guard rejected the last extraction of this same description and "
     "kept the current records (`capgraph reprocess {tool_id} --accept-ungrounded` takes it)"
@@ -229,12 +240,7 @@ def check_all(
     each, less than handing them to a thread. The rest are fetched on a thread pool (fetching is I/O
     bound).
     """
-    settled: list[tuple[ToolOutcome | None, SourceFingerprint | None]] = [
-        (None, None)
-        if force or context.stop_reason is not None
-        else check_by_fingerprint(ref, context, entry)
-        for ref, entry in targets
-    ]
+    settled = [check_by_fingerprint(ref, context, entry, force=force) for ref, entry in targets]
     to_fetch = [
         (ref, entry, fingerprint)
         for (ref, entry), (outcome, fingerprint) in zip(targets, settled, strict=True)
