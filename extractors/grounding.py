@@ -7,6 +7,7 @@ any quote that cannot be found is flagged ungrounded and is stored as such, neve
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -88,10 +89,19 @@ class NormalizedText:
         return self.offsets[position], self.offsets[last] + 1
 
 
-def locate(quote: str, text: str | NormalizedText) -> tuple[int, int] | None:
-    """Where ``quote`` occurs in ``text`` (whitespace-, case- and typography-tolerant), or None."""
+def locate(quote: str, text: str | NormalizedText, *, near: int | None = None) -> tuple[int, int] | None:
+    """Where ``quote`` occurs in ``text`` (whitespace-, case- and typography-tolerant), or None.
+
+    ``near``: the offset the extractor placed the quote at; its occurrence there or after it is
+    preferred over an earlier one of the same words, and the first occurrence is the fallback.
+    """
     haystack = text if isinstance(text, NormalizedText) else NormalizedText.of(text)
-    return haystack.find(NormalizedText.of(quote))
+    needle = NormalizedText.of(quote)
+    if near is not None:
+        span = haystack.find(needle, max(0, bisect.bisect_left(haystack.offsets, near) - 1))
+        if span is not None:
+            return span
+    return haystack.find(needle)
 
 
 def ground(capabilities: CapabilitySet, document: SourceDocument) -> CapabilitySet:
@@ -102,7 +112,7 @@ def ground(capabilities: CapabilitySet, document: SourceDocument) -> CapabilityS
         evidence: list[Evidence] = []
         all_found = True
         for item in capability.evidence:
-            span = locate(item.quote, haystack)
+            span = locate(item.quote, haystack, near=item.start)
             if span is None:
                 all_found = False
                 evidence.append(item.model_copy(update={"start": None, "end": None}))

@@ -31,6 +31,8 @@ class GoldEntry:
     gold: GoldTool
     gold_path: Path
     document_path: Path
+    document_text: str
+    """The document as capgraph stores it: evidence offsets point into this."""
     document_visible: str
 
     @property
@@ -118,6 +120,7 @@ def _load_entry(path: Path, problems: list[str]) -> GoldEntry | None:
         gold=gold,
         gold_path=path,
         document_path=document_path,
+        document_text=fetched.document.text,
         document_visible=document_visible,
     )
 

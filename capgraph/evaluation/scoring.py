@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from capgraph.evaluation.gold_set import GoldEntry
-from capgraph.evaluation.visible import locate
+from capgraph.evaluation.visible import locate, visible
 from schemas import NOT_STATED, Capability
 from schemas.evaluation import EvalToolResult
 
@@ -42,10 +42,14 @@ def _share(left: Span, right: Span) -> float:
     return _overlap(left, right) / shorter if shorter > 0 else 0.0
 
 
-def _evidence_spans(capability: Capability, document_visible: str) -> list[Span]:
+def _evidence_spans(capability: Capability, entry: GoldEntry) -> list[Span]:
     spans = []
     for evidence in capability.evidence:
-        span = locate(evidence.quote, document_visible)
+        # The stored offset says which occurrence the record rests on (a heading, not its entry in
+        # the table of contents); projected, it is a few characters off at most.
+        start = evidence.start
+        after = 0 if start is None else max(0, len(visible(entry.document_text[:start])) - 2)
+        span = locate(evidence.quote, entry.document_visible, after=after)
         if span is not None:
             spans.append(span)
     return spans
@@ -59,7 +63,7 @@ def score_tool(entry: GoldEntry, stored: StoredTool, competitor_ids: Sequence[st
         for record in entry.gold.records
     ]
     junk_spans = [span for junk in entry.gold.junk if (span := locate(junk.quote, document))]
-    stored_spans = [_evidence_spans(capability, document) for capability in stored.capabilities]
+    stored_spans = [_evidence_spans(capability, entry) for capability in stored.capabilities]
 
     candidates: list[tuple[int, int, int]] = []  # (overlap, stored index, gold index)
     for stored_index, spans in enumerate(stored_spans):

@@ -33,10 +33,13 @@ def visible(text: str) -> str:
     return text.strip().casefold()
 
 
-def locate(passage: str, document_visible: str) -> tuple[int, int] | None:
-    """Where ``passage`` sits in an already projected document, or None when it is not there."""
+def locate(passage: str, document_visible: str, *, after: int = 0) -> tuple[int, int] | None:
+    """Where ``passage`` sits in an already projected document, or None when it is not there; an
+    occurrence at or after ``after`` comes first, the first one anywhere is the fallback."""
     needle = visible(passage)
     if not needle:
         return None
-    start = document_visible.find(needle)
+    start = document_visible.find(needle, after)
+    if start < 0:
+        start = document_visible.find(needle)
     return None if start < 0 else (start, start + len(needle))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from extractors.base import CallHooks, Extractor
 from extractors.heuristic.alignment import SourceIndex
 from extractors.heuristic.blocks import Block
+from extractors.heuristic.contents import without_contents_lists
 from extractors.heuristic.formats import format_of
 from extractors.heuristic.markdown_reader import MarkdownReader
 from extractors.heuristic.plain_reader import read_plain
@@ -64,7 +65,7 @@ class HeuristicExtractor(Extractor):
         hooks: CallHooks | None = None,
     ) -> CapabilitySet:
         index = SourceIndex(document.text)
-        blocks = self.read_blocks(document, index)
+        blocks = without_contents_lists(self.read_blocks(document, index))
         strategies = Strategies(blocks, build_sections(blocks))
         units = strategies.candidates()
         # A tagline or "X is a Y" sentence says what the tool is: kept only when nothing more

@@ -187,7 +187,8 @@ _PRICE = re.compile(
     r"^(?:prompt|completion|input|output|request|image|audio)?\s*(?:price|pricing|cost)s?\b.{0,20}[$€£]|"
     r"[$€£]\s?\d[\d.,]*(?:e-?\d+)?\s*(?:per|/)\s*(?:\w+ )?"
     r"(?:tokens?|million|1m|k|gb|month|hour|requests?|seat)\b|"
-    r"\bfree (?:tier|plan)\b|\bno (?:credit )?card (?:needed|required)\b",
+    r"\bfree (?:tier|plan|trial|credits?)\b|\bno (?:credit )?card (?:needed|required)\b|"
+    r"\b\d[\d,.]*\s?[kK]? (?:free )?credits\b",
     re.IGNORECASE,
 )
 _DOC_POINTER_PHRASES = Phrases(
@@ -280,6 +281,19 @@ def is_navigation(text: str) -> bool:
     return len(pieces) >= 3 and all(len(piece.split()) <= _NAV_PIECE_WORDS for piece in pieces)
 
 
+_TRAINING_DETAIL = re.compile(
+    r"^(?:the |this )?(?:model|checkpoint|it)\b.{0,20}\b(?:was|were|is) (?:pre-?)?(?:trained|fine-tuned)"
+    r" (?:on|with|using)\b|^(?:its |the )?training (?:data|set|corpus) (?:was|is|comes|consists)\b",
+    re.IGNORECASE,
+)
+
+
+def is_training_detail(text: str) -> bool:
+    """How a model card's model was made ("The model was trained on data up to March 2026"): a fact
+    about its history, not something it does for its user."""
+    return "train" in text.casefold() and _TRAINING_DETAIL.search(text.strip()) is not None
+
+
 _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("model_list", is_model_list_entry),
     ("checkpoint", is_checkpoint),
@@ -292,6 +306,7 @@ _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("navigation", is_navigation),
     ("social_proof", is_social_proof),
     ("price", is_price),
+    ("training_detail", is_training_detail),
 )
 
 

@@ -72,9 +72,12 @@ class _Quotes:
         """The quotes in the order they appear in the source."""
         quotes: list[Evidence] = []
         for span in sorted(self.spans):
-            quote = self.index.quote(self.index.visible_span(span))
+            visible = self.index.visible_span(span)
+            quote = self.index.quote(visible)
             if quote and all(quote != existing.quote for existing in quotes):
-                quotes.append(Evidence(quote=quote))
+                # The span says which occurrence is meant when the same words occur twice (a heading
+                # and its entry in a table of contents): grounding keeps it.
+                quotes.append(Evidence(quote=quote, start=visible[0], end=visible[1]))
         return quotes
 
 

@@ -28,7 +28,9 @@ _NOISE_OPENINGS = (
     r"tutorials?$|demos?$|requirements|prerequisites|dependencies$|troubleshooting|known issues",
     r"configuration reference|api reference|api$|deprecat|breaking changes",
     r"configuration(?: files?| options| reference)?$|settings$|config$|environment$",
-    r"pricing|plans$|plans (?:and|&) pric|prices?$|costs?$",
+    r"pricing|plans$|plans (?:and|&) pric|prices?$|costs?$|.{0,40}\bpricing$",
+    # reference tables of options: "Options", "Session options", "CLI flags"
+    r"(?:[\w-]+ ){0,2}(?:options|flags|parameters|arguments)$",
     r"migrat(?:ion|ing)(?: guide| notes)?$|migrating (?:from|to)|migration (?:from|to|guide|notes)",
     r"upgrading|upgrade (?:guide|notes|instructions)",
     r"compatibility$|backwards? compatib|version (?:support|compatibility)|supported versions",

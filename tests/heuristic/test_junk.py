@@ -225,3 +225,83 @@ def test_a_tagline_alone_is_a_record_but_beside_features_it_is_the_summary() -> 
 def test_an_install_line_only_description_still_gives_no_record() -> None:
     doc = document("# stubby\n\n```\npip install stubby\n```\n\nInstall it with pip install stubby.\n")
     assert extract(doc).capabilities == []
+
+
+MANUAL = """Driftmark
+=========
+
+Driftmark keeps a folder of notes in sync between machines without a server.
+
+Contents
+
+  1. Installing
+  2. Syncing folders
+  3. Conflict handling
+
+1. Installing
+-------------
+
+    pip install driftmark
+
+2. Syncing folders
+------------------
+
+Folders are watched for changes and synced within a second over the local network.
+
+3. Conflict handling
+--------------------
+
+When two machines change one note, both versions are kept side by side and the newer is marked.
+"""
+
+
+def test_a_table_of_contents_gives_no_record_and_headings_are_quoted_where_they_stand() -> None:
+    doc = document(MANUAL, media_type="text/plain", tool_id="file:test/driftmark.txt")
+    result = assert_grounded(extract(doc), doc)
+    contents_start = MANUAL.index("  1. Installing")
+    contents_end = MANUAL.index("1. Installing\n---")
+    assert result.capabilities
+    for capability in result.capabilities:
+        for evidence in capability.evidence:
+            assert evidence.start is not None
+            assert not contents_start <= evidence.start < contents_end, evidence.quote
+
+
+def test_grounding_keeps_the_occurrence_the_extractor_meant() -> None:
+    from extractors.grounding import ground
+    from schemas import Capability, CapabilitySet, Evidence
+
+    doc = document(MANUAL, media_type="text/plain", tool_id="file:test/driftmark.txt")
+    heading = MANUAL.index("2. Syncing folders\n---")
+    records = CapabilitySet(
+        tool_id=doc.tool_id,
+        document_sha256=doc.sha256,
+        extractor="heuristic",
+        prompt_version="t",
+        capabilities=[
+            Capability(
+                title="Syncing folders",
+                description="Syncs folders.",
+                evidence=[Evidence(quote="2. Syncing folders", start=heading, end=heading + 18)],
+            )
+        ],
+    )
+    (grounded,) = ground(records, doc).capabilities
+    assert grounded.evidence[0].start == heading
+    without_hint = records.capabilities[0].evidence[0].model_copy(update={"start": None, "end": None})
+    unhinted = records.model_copy(
+        update={"capabilities": [records.capabilities[0].model_copy(update={"evidence": [without_hint]})]}
+    )
+    assert ground(unhinted, doc).capabilities[0].evidence[0].start == MANUAL.index("2. Syncing folders")
+
+
+@pytest.mark.parametrize(
+    ("junk_text", "capability"),
+    [
+        ("The model was trained on data up to March 2026.", "The model answers in 40 languages."),
+        ("Get 1,000 free credits", "Credits unused in a month roll over to the next."),
+    ],
+)
+def test_training_details_and_credit_offers_are_junk(junk_text: str, capability: str) -> None:
+    assert junk.junk_kind(junk_text) is not None
+    assert junk.junk_kind(capability) is None
