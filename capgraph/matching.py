@@ -12,8 +12,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from capgraph.settings import Settings
+from capgraph.stage_options import embedding_options
+from embeddings import (
+    EmbeddingOptions,
+    TextEmbedder,
+    capability_text,
+    embedder_model_id,
+    load_embedder,
+    nearest_pairs,
+    tool_text,
+)
 from schemas import CapgraphError
-from warehouse import MatchGraphStats, Warehouse
+from warehouse import (
+    EmbeddingInput,
+    MatchGraphStats,
+    SemanticInput,
+    ToolEmbedding,
+    Warehouse,
+    WriteSession,
+)
+
+NEAR_PER_TOOL = 20
+"""Each tool's nearest tools by the embeddings that the build scores exactly (it keeps the top few)."""
 
 
 @dataclass(frozen=True)
@@ -35,16 +55,60 @@ class GraphRefresh:
 
 
 def refresh_match_graph(warehouse: Warehouse, settings: Settings, *, records_changed: bool) -> GraphRefresh:
-    """Rebuild the graph when records changed or none was ever built; otherwise leave it alone."""
+    """Rebuild the graph when records changed, none was ever built, or a tool lacks vectors; otherwise
+    leave it alone. Only tools whose current records have no vectors yet are embedded."""
     if not settings.db.exists():
         return GraphRefresh()
+    options = embedding_options(settings)
     try:
         with warehouse.writer() as session:
-            if not records_changed and session.match_graph_built_at() is not None:
+            pending = session.tools_missing_embeddings(embedder_model_id(options))
+            if not records_changed and not pending and session.match_graph_built_at() is not None:
                 return GraphRefresh()
-            return GraphRefresh(stats=session.rebuild_match_graph(top_k=settings.alternatives_per_tool))
+            semantic = _embed(session, options, pending)
+            return GraphRefresh(
+                stats=session.rebuild_match_graph(top_k=settings.alternatives_per_tool, semantic=semantic)
+            )
     except CapgraphError as error:
         return GraphRefresh(error=error.one_line())
+
+
+def _embed(
+    session: WriteSession, options: EmbeddingOptions, pending: Sequence[EmbeddingInput]
+) -> SemanticInput:
+    """Vectors for the ``pending`` tools, stored; then every current tool's nearest tools by them."""
+    model_id = embedder_model_id(options)
+    if pending:
+        session.store_embeddings(model_id, embed_tools(load_embedder(options), pending))
+    tool_ids, vectors = session.current_tool_vectors(model_id)
+    return SemanticInput(model=model_id, near_pairs=nearest_pairs(tool_ids, vectors, NEAR_PER_TOOL))
+
+
+def embed_tools(embedder: TextEmbedder, tools: Sequence[EmbeddingInput]) -> list[ToolEmbedding]:
+    """One vector per tool (its summary and every record, as one text) and one per record."""
+    texts: list[str] = []
+    for tool in tools:
+        records = [capability_text(title, description) for _, title, description in tool.capabilities]
+        texts.append(tool_text(tool.summary, (), records))
+        texts.extend(records)
+    vectors = iter(embedder.embed(texts))
+    embedded = []
+    for tool in tools:
+        tool_vector = next(vectors)
+        capability_vectors = [(ordinal, next(vectors)) for ordinal, _, _ in tool.capabilities]
+        if tool_vector is None:
+            continue
+        embedded.append(
+            ToolEmbedding(
+                tool_id=tool.tool_id,
+                run_id=tool.run_id,
+                vector=tuple(tool_vector),
+                capability_vectors=tuple(
+                    (ordinal, tuple(vector)) for ordinal, vector in capability_vectors if vector is not None
+                ),
+            )
+        )
+    return embedded
 
 
 def snapshot_scores(warehouse: Warehouse, settings: Settings) -> str | None:

@@ -28,8 +28,9 @@ from schemas import (
     utc_now,
 )
 from schemas.evaluation import EvalRun
-from warehouse import comparison_events, eval_results, match_graph
+from warehouse import comparison_events, embedding_store, eval_results, match_graph
 from warehouse.duck_errors import first_line
+from warehouse.match_graph import SemanticInput
 from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
@@ -39,6 +40,7 @@ from warehouse.rows import (
     IngestRunRow,
     MatchGraphStats,
     StoredFetch,
+    ToolEmbedding,
 )
 from warehouse.scores import TAKE_SNAPSHOT_SQL
 from warehouse.values import as_utc, same_signal_value
@@ -320,15 +322,23 @@ class WriteSession(ReadSession):
         top_k: int = match_graph.DEFAULT_TOP_K,
         min_similarity: float = match_graph.DEFAULT_MIN_SIMILARITY,
         pair_threshold: float = match_graph.DEFAULT_PAIR_THRESHOLD,
+        semantic: SemanticInput | None = None,
     ) -> MatchGraphStats:
-        """Recompute the match graph from the current records; replaces the previous build's rows at once."""
+        """Recompute the match graph from the current records (and, with ``semantic``, their stored
+        vectors); replaces the previous build's rows at once."""
         return match_graph.rebuild(
             self._connection,
             self._transaction,
             top_k=top_k,
             min_similarity=min_similarity,
             pair_threshold=pair_threshold,
+            semantic=semantic,
         )
+
+    def store_embeddings(self, model: str, rows: Sequence[ToolEmbedding]) -> None:
+        """Keep the vectors of these tools' current runs for ``model``, replacing their older ones."""
+        with self._transaction("embeddings", "storing embedding vectors"):
+            embedding_store.store(self._connection, model, rows)
 
     def snapshot_scores(self) -> int:
         """Replace ``score_snapshot`` with the ``tool_scores`` view as it reads now; rows written."""
