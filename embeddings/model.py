@@ -44,12 +44,12 @@ class TextEmbedder:
         """Unit vectors of ``texts`` (mean of their token vectors); None for a text with no token."""
         if not texts:
             return []
-        matrix = self._inference.embed(list(texts), norm=False)
-        vectors: list[list[float] | None] = []
-        for row in matrix:
-            norm = float((row * row).sum()) ** 0.5
-            vectors.append(None if norm == 0.0 else [float(value) / norm for value in row])
-        return vectors
+        import numpy as np  # here, not at the top: the package is imported by every command, numpy is not
+
+        matrix = np.asarray(self._inference.embed(list(texts), norm=False), dtype=np.float64)
+        norms = np.linalg.norm(matrix, axis=1)
+        unit = (matrix / np.where(norms == 0.0, 1.0, norms)[:, None]).tolist()
+        return [None if norm == 0.0 else row for norm, row in zip(norms.tolist(), unit, strict=True)]
 
 
 def embedder_model_id(options: EmbeddingOptions) -> str:

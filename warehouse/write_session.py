@@ -337,8 +337,13 @@ class WriteSession(ReadSession):
 
     def store_embeddings(self, model: str, rows: Sequence[ToolEmbedding]) -> None:
         """Keep the vectors of these tools' current runs for ``model``, replacing their older ones."""
+        if not rows:
+            return
+        tool_rows, capability_rows = embedding_store.rows_to_append(model, rows)
         with self._transaction("embeddings", "storing embedding vectors"):
-            embedding_store.store(self._connection, model, rows)
+            embedding_store.replace_older(self._connection, model, rows)
+            self._append("tool_embeddings", embedding_store.TOOL_COLUMNS, tool_rows)
+            self._append("capability_embeddings", embedding_store.CAPABILITY_COLUMNS, capability_rows)
 
     def snapshot_scores(self) -> int:
         """Replace ``score_snapshot`` with the ``tool_scores`` view as it reads now; rows written."""
