@@ -71,8 +71,10 @@ def rows_to_append(
     CAPABILITY_COLUMNS order) for ``rows``; written with the appender, ~4x faster than INSERT ...
     unnest for lists of floats."""
     now = utc_now()
-    tools = [(row.tool_id, row.run_id, model, list(row.vector), now) for row in rows]
-    capabilities = [
+    tools: list[tuple[object, ...]] = [
+        (row.tool_id, row.run_id, model, list(row.vector), now) for row in rows
+    ]
+    capabilities: list[tuple[object, ...]] = [
         (row.run_id, ordinal, model, row.tool_id, list(vector))
         for row in rows
         for ordinal, vector in row.capability_vectors
