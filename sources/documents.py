@@ -1,9 +1,10 @@
 """Turning raw description text into what the offline sources hand on.
 
-Shared by ``installed:`` and ``file:``: strict UTF-8 decoding with byte-exact error positions,
-binary sniffing, telling Markdown from reStructuredText, finding a document's title and first
-paragraph, reducing an HTML page to its main text, and building the ``SourceDocument`` with limits
-checked up front so a bad description fails as a ``SourceError`` rather than a validation traceback.
+Shared by the sources that read description text: strict UTF-8 decoding with byte-exact error
+positions, binary sniffing, telling Markdown from reStructuredText, finding a document's title and
+first paragraph, reading YAML front matter, reducing an HTML page to its main text, and building the
+``SourceDocument`` with limits checked up front so a bad description fails as a ``SourceError``
+rather than a validation traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import docutils.core
 import docutils.frontend
@@ -24,6 +26,7 @@ import docutils.utils
 import docutils.writers.null
 import lxml.etree
 import lxml.html
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -86,6 +89,16 @@ _RST_NON_SUMMARY_NODES = (
     docutils.nodes.footnote,
     docutils.nodes.citation,
 )
+
+# Front matter (Hugging Face cards, static-site pages) is the first thing in a document: a line of three
+# dashes, YAML, a closing line of dashes.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.DOTALL | re.MULTILINE
+)
+
+# A README's centred header is often raw HTML before any Markdown heading: <h1 align="center">Name</h1>.
+_HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_H1_WINDOW = 4096
 
 _NOISE_TAGS = ("script", "style", "nav", "noscript", "template")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -350,6 +363,39 @@ def _plain_first_paragraph(text: str) -> str | None:
         if re.search(r"\w", words):
             return words
     return None
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
+    """``(front matter, the text without it, why the front matter could not be read or None)``."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text, None
+    body = text[match.end() :]
+    try:
+        parsed = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        return {}, body, f"invalid YAML{where}"
+    if parsed is None:
+        return {}, body, None
+    if not isinstance(parsed, dict):
+        return {}, body, "front matter is not a mapping"
+    return {str(key): value for key, value in parsed.items()}, body, None
+
+
+def leading_html_heading(text: str) -> str | None:
+    """The words of a raw ``<h1>`` among a Markdown document's first lines, before any Markdown heading."""
+    head = text[:_HTML_H1_WINDOW]
+    match = _HTML_H1.search(head)
+    if match is None or _MARKDOWN_MARKERS[0].search(head, 0, match.start()):
+        return None
+    try:
+        inner = lxml.html.fragment_fromstring(match.group(1), create_parent="h1")
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    words = " ".join(inner.text_content().split())
+    return words or None
 
 
 def html_main_text(html: str) -> HtmlText:

@@ -5,12 +5,15 @@ same tool from any working directory; relative paths resolve against the current
 a file can be unusable (missing, a folder, unreadable, binary, not UTF-8, empty, too large, an
 unsupported format) fails with a ``SourceError`` naming the path; the size is checked from the file
 system before a byte is read. Line endings are normalised to ``\\n`` so evidence offsets mean the
-same on every platform.
+same on every platform. The tool is named by ``tool_name``: declared metadata or a heading only when
+it names the tool, else the file's stem.
 """
 
 from __future__ import annotations
 
+import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from schemas import FetchResult, SourceError, Tool
@@ -23,14 +26,17 @@ from sources.documents import (
     RST,
     SNIFF_BYTES,
     SUMMARY_CHARS,
+    Outline,
     binary_kind,
     build_document,
     condense,
     decode_utf8,
     html_main_text,
     human_size,
+    leading_html_heading,
     normalise_newlines,
     outline,
+    split_front_matter,
 )
 from sources.refs import tool_id_for_path
 
@@ -91,7 +97,7 @@ class FileSource(Source):
         parts = outline(document.text, media_type)
         tool = Tool(
             id=tool_id,
-            name=condense(parts.title or page_title or path.stem or path.name, NAME_CHARS),
+            name=tool_name(path, document.text, media_type, parts, page_title),
             kind="Package",
             summary=condense(parts.first_paragraph, SUMMARY_CHARS) if parts.first_paragraph else None,
         )
@@ -154,3 +160,192 @@ class FileSource(Source):
             subject=ref,
             hint="shorten it, or raise the CAPGRAPH_MAX_DOCUMENT_BYTES setting",
         )
+
+
+# Naming. Front matter keys are read in this order.
+_DECLARED_NAME_KEYS = ("pretty_name", "model_name", "name")
+_MAX_NAME_WORDS = 4
+_MAX_NAME_CHARS = 60
+_MAX_DECLARED_NAME_WORDS = 12
+
+# Headings any README may have whatever its tool; compared after emoji, punctuation and case are dropped.
+_GENERIC_HEADINGS = frozenset(
+    (
+        "about",
+        "acknowledgements",
+        "api",
+        "api reference",
+        "authors",
+        "benchmarks",
+        "changelog",
+        "change log",
+        "citation",
+        "community",
+        "contents",
+        "contributing",
+        "credits",
+        "demo",
+        "description",
+        "details",
+        "docs",
+        "documentation",
+        "example",
+        "examples",
+        "faq",
+        "feature",
+        "features",
+        "get started",
+        "getting started",
+        "highlights",
+        "home",
+        "index",
+        "install",
+        "installation",
+        "introduction",
+        "intro",
+        "license",
+        "model card",
+        "dataset card",
+        "motivation",
+        "news",
+        "note",
+        "overview",
+        "quick start",
+        "quickstart",
+        "read me",
+        "readme",
+        "reference",
+        "release notes",
+        "requirements",
+        "roadmap",
+        "setup",
+        "sponsor",
+        "sponsors",
+        "summary",
+        "support",
+        "table of contents",
+        "toc",
+        "tutorial",
+        "usage",
+        "warning",
+        "welcome",
+        "why",
+    )
+)
+# Words that may lead a generic heading without making it a name: "Key Features", "Model details".
+_GENERIC_QUALIFIERS = frozenset(("key", "main", "core", "our", "the", "project", "model", "dataset", "basic"))
+# Lead-ins before a name: "Model Card for Ferryman-7B", "Welcome to Ferryman", "Introducing Ferryman".
+_NAME_LEAD_IN = re.compile(
+    r"^(?:(?:model|dataset)\s+card\s+(?:for|of)|welcome\s+to|introducing|about)\s+", re.IGNORECASE
+)
+# Words after a name that only say what kind of page it is: "Ferryman 2.0 documentation".
+_PAGE_KIND_SUFFIX = re.compile(r"\s+(?:documentation|docs|home\s*page|website|official\s+site)$", re.I)
+# Where the name part of a heading ends: "Ferryman: fast scheduling", "Ferryman | Acme", "Ferryman — docs".
+_NAME_SEPARATOR = re.compile(r"\s*[|·•—–]\s*|:\s+|\s+-\s+")
+_DECORATION = " \t*_~#=.,;:!?-–—|·•\"'`()[]{}<>"
+_SENTENCE_END = (".", "!", "?", "…")
+# Marks inside a word that make it a name's word even in lowercase: "v1.5", "llama.cpp", "gpt-4o".
+_NAME_WORD_MARKS = re.compile(r"[0-9._+-]")
+_EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+# Pictographs and modifier symbols (skin tones), format characters (joiners), private-use and
+# surrogate code points; combining marks stay, as many scripts' letters need them, except the emoji ones.
+_EMOJI_CATEGORIES = frozenset(("So", "Sk", "Cf", "Co", "Cs"))
+_EMOJI_MARKS = frozenset(("\ufe0e", "\ufe0f", "\u20e3"))  # text/emoji presentation selectors, keycap
+
+
+def tool_name(path: Path, text: str, media_type: str, parts: Outline, page_title: str | None) -> str:
+    """What a ``file:`` tool is called: the name its front matter declares, else a heading's name,
+    else the file's stem.
+
+    Front matter (Markdown) is read for ``pretty_name``, ``model_name`` and ``name``. The headings are
+    a Markdown README's raw ``<h1>`` header, the document's first heading (after any front matter) and
+    an HTML page's ``<title>``, in that order. A heading names the tool when one of its parts (split at
+    ``:``, ``|``, ``·`` or a dash) is short and not generic: one word, or two to four words none of
+    which is an ordinary lowercase word, with no comma and no sentence's closing ``.``, ``!`` or ``?``.
+    Emoji are ignored, and "Model card for X", "Welcome to X" or "X documentation" give X. Failing
+    that, the stem is the name, spelled as the headings or the first paragraph spell it, else as
+    written (a generic stem such as ``README`` or ``index`` gives way to its folder's name).
+    """
+    headings: list[str] = []
+    if media_type == MARKDOWN:
+        front_matter, body, _ = split_front_matter(text)
+        for key in _DECLARED_NAME_KEYS:
+            declared = front_matter.get(key)
+            if isinstance(declared, str) and (name := _declared_name(declared)):
+                return condense(name, NAME_CHARS)
+        if body is not text:
+            # Read without its front matter: the YAML above the closing dashes is a setext heading.
+            parts = outline(body, media_type)
+        if raw_header := leading_html_heading(body):
+            headings.append(raw_header)
+    headings += [heading for heading in (parts.title, page_title) if heading]
+    for heading in headings:
+        if name := _name_in_heading(heading):
+            return condense(name, NAME_CHARS)
+    stem = _file_stem(path)
+    for words in [*headings, parts.first_paragraph or ""]:
+        if spelled := _stem_as_spelled_in(words, stem):
+            return condense(spelled, NAME_CHARS)
+    return condense(stem, NAME_CHARS)
+
+
+def _name_in_heading(heading: str) -> str | None:
+    for part in _NAME_SEPARATOR.split(_without_emoji(heading)):
+        if len(part.split()) > 1 and part.endswith(_SENTENCE_END):
+            continue  # a sentence, however it is capitalised
+        candidate = _NAME_LEAD_IN.sub("", part.strip(_DECORATION))
+        candidate = _PAGE_KIND_SUFFIX.sub("", candidate).strip(_DECORATION)
+        if candidate and not _is_generic(candidate) and _looks_like_a_name(candidate):
+            return candidate
+    return None
+
+
+def _looks_like_a_name(candidate: str) -> bool:
+    words = candidate.split()
+    if len(words) > _MAX_NAME_WORDS or len(candidate) > _MAX_NAME_CHARS or "," in candidate:
+        return False
+    return len(words) == 1 or all(_could_be_in_a_name(word) for word in words)
+
+
+def _could_be_in_a_name(word: str) -> bool:
+    """Capitalised, a number, or with inner marks; an ordinary lowercase word makes a phrase (a tagline)."""
+    return word[0].isupper() or word[0].isdigit() or bool(_NAME_WORD_MARKS.search(word))
+
+
+def _declared_name(declared: str) -> str | None:
+    name = _without_emoji(declared).strip(_DECORATION)
+    if not name or _is_generic(name) or len(name.split()) > _MAX_DECLARED_NAME_WORDS:
+        return None
+    return name
+
+
+def _without_emoji(text: str) -> str:
+    kept = "".join(
+        char
+        for char in text
+        if unicodedata.category(char) not in _EMOJI_CATEGORIES and char not in _EMOJI_MARKS
+    )
+    return " ".join(_EMOJI_SHORTCODE.sub(" ", kept).split())
+
+
+def _is_generic(text: str) -> bool:
+    words = re.sub(r"[^\w\s]", " ", _without_emoji(text).casefold()).split()
+    if len(words) > 1 and words[0] in _GENERIC_QUALIFIERS:
+        words = words[1:]
+    return not words or " ".join(words) in _GENERIC_HEADINGS
+
+
+def _file_stem(path: Path) -> str:
+    stem = path.stem or path.name
+    if _is_generic(stem) and path.parent.name and not _is_generic(path.parent.name):
+        return path.parent.name
+    return stem
+
+
+def _stem_as_spelled_in(text: str, stem: str) -> str | None:
+    parts = [re.escape(part) for part in re.split(r"[-_ .]+", stem) if part]
+    if not parts:
+        return None
+    spelling = r"(?<!\w)" + r"[-_ .]?".join(parts) + r"(?!\w)"
+    match = re.search(spelling, _without_emoji(text), re.IGNORECASE)
+    return match.group(0) if match else None

@@ -12,20 +12,22 @@ import json
 import re
 from typing import Any, ClassVar
 
-import yaml
-
 from schemas import FetchResult, Signal, SourceError, Tool, ToolKind
 from schemas.choices import HubKind
 from sources.base import Source, split_ref
-from sources.documents import MARKDOWN, NAME_CHARS, SUMMARY_CHARS, build_document, condense, outline
+from sources.documents import (
+    MARKDOWN,
+    NAME_CHARS,
+    SUMMARY_CHARS,
+    build_document,
+    condense,
+    outline,
+    split_front_matter,
+)
 from sources.http import HttpClient, HttpNotFound
 from sources.installed import is_open_expression
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
-# Front matter is the first thing in a card: a line of three dashes, YAML, a closing line of dashes.
-_FRONT_MATTER = re.compile(
-    r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.DOTALL | re.MULTILINE
-)
 _MAX_METADATA_VALUE_CHARS = 2000
 
 
@@ -134,25 +136,6 @@ class HuggingFaceSource(Source):
         if shown:
             lines.append(f"- Tags: {', '.join(shown)}")
         return "\n".join(lines)
-
-
-def split_front_matter(card: str) -> tuple[dict[str, Any], str, str | None]:
-    """``(front matter, the card without it, why the front matter could not be read or None)``."""
-    match = _FRONT_MATTER.match(card)
-    if match is None:
-        return {}, card, None
-    body = card[match.end() :]
-    try:
-        parsed = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        return {}, body, f"invalid YAML{where}"
-    if parsed is None:
-        return {}, body, None
-    if not isinstance(parsed, dict):
-        return {}, body, "front matter is not a mapping"
-    return {str(key): value for key, value in parsed.items()}, body, None
 
 
 def flatten_metadata(values: dict[str, Any]) -> dict[str, str]:

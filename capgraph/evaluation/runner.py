@@ -60,7 +60,8 @@ def plan_eval(gold: GoldSet, settings: Settings, *, fresh: bool = False) -> Eval
     extractor, notice = resolve(extractor_options(settings), sleep=interrupt.sleep)
     eval_db = eval_db_path(settings, gold, extractor.name, extractor.model)
     if fresh:
-        for leftover in eval_db.parent.glob(f"{eval_db.name}*"):
+        # The file, its write-ahead log, its lock and its analyst copy.
+        for leftover in eval_db.parent.glob(f"{eval_db.stem}.*"):
             leftover.unlink()
     eval_db.parent.mkdir(parents=True, exist_ok=True)
     eval_settings = settings.model_copy(

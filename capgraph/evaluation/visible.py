@@ -11,6 +11,7 @@ import re
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<!--.*?-->", re.DOTALL), " "),
+    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # Markdown escapes (country\_code)
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # Markdown image: its alt text
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # Markdown link: its text
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference-style link

@@ -133,3 +133,4 @@ def test_angle_brackets_in_text_do_not_swallow_what_follows() -> None:
     card = "size_categories:\n- 10K<n<100K\n---\n# Card\n\nAnswers questions.\n\n> a quote\n"
     assert "answers questions." in visible(card)
     assert visible("<b>bold</b> and <a href='x'>link</a>") == "bold and link"
+    assert visible("pass country\\_code") == visible("pass country_code")
