@@ -22,7 +22,9 @@ THUMBNAILS = "installed:thumbnails"
 # store, but is a tool of another kind.
 RECORDS = {
     VECTOR_STORE: [
-        described("Nearest neighbour retrieval", "Stores embedding vectors, answers nearest neighbour requests."),
+        described(
+            "Nearest neighbour retrieval", "Stores embedding vectors, answers nearest neighbour requests."
+        ),
         described("HNSW index", "Builds an HNSW index over the vectors in memory."),
     ],
     SEARCH_ENGINE: [

@@ -82,7 +82,7 @@ def test_vectors_are_unit_length_and_an_empty_text_has_none() -> None:
 def test_a_local_model_folder_is_loaded_with_its_own_size(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     folder.mkdir()
-    bundled = Path(model_module._wordllama_folder()) / "tokenizers" / "l2_supercat_tokenizer_config.json"
+    bundled = Path(model_module.wordllama_folder()) / "tokenizers" / "l2_supercat_tokenizer_config.json"
     (folder / "tokenizer.json").write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
     rows = np.random.default_rng(7).standard_normal((32000, 16)).astype(np.float32)
     save_file({"embedding.weight": rows}, str(folder / "tiny.safetensors"))
