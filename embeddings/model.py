@@ -37,7 +37,7 @@ class TextEmbedder:
     dimensions: int
     _tokenizer: Any
     _matrix: Any
-    """The token rows (numpy, float32), one per token id."""
+    """The token rows (numpy, float32), one per token id, then an all-zero row for padding."""
 
     def embed(self, texts: Sequence[str]) -> list[Vector | None]:
         """Unit vectors of ``texts``; None for a text with no token."""
@@ -52,36 +52,41 @@ class TextEmbedder:
 
         texts = [text for group in groups for text in group]
         sums = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        # In chunks, so the token rows held at once stay small (a few MB, not one row per token of all).
-        for first in range(0, len(texts), _CHUNK_TEXTS):
-            encodings = self._tokenizer.encode_batch(
-                texts[first : first + _CHUNK_TEXTS], add_special_tokens=False
-            )
-            lengths = np.array([len(encoding.ids) for encoding in encodings], dtype=np.int64)
-            if not lengths.any():
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False) if texts else []
+        token_ids = [np.clip(encoding.ids, 0, self._matrix.shape[0] - 2) for encoding in encodings]
+        # Texts of like length together, padded with the all-zero last row: the sum over the padded
+        # axis is contiguous in memory (a running sum over all tokens measured ~10x slower).
+        by_length = sorted(range(len(texts)), key=lambda index: len(token_ids[index]))
+        padding = self._matrix.shape[0] - 1
+        for first in range(0, len(by_length), _CHUNK_TEXTS):
+            chosen = by_length[first : first + _CHUNK_TEXTS]
+            width = len(token_ids[chosen[-1]])
+            if width == 0:
                 continue
-            ids = np.fromiter((token for encoding in encodings for token in encoding.ids), dtype=np.int64)
-            np.clip(ids, 0, self._matrix.shape[0] - 1, out=ids)
-            # A text's sum is the difference of running sums at its two ends (float64: no loss).
-            running = np.zeros((len(ids) + 1, self.dimensions), dtype=np.float64)
-            np.cumsum(self._matrix[ids], axis=0, dtype=np.float64, out=running[1:])
-            ends = np.cumsum(lengths)
-            sums[first : first + len(encodings)] = running[ends] - running[ends - lengths]
-        results = []
+            padded = np.full((len(chosen), width), padding, dtype=np.int64)
+            for row, index in enumerate(chosen):
+                padded[row, : len(token_ids[index])] = token_ids[index]
+            sums[chosen] = self._matrix[padded].sum(axis=1)
+        members = _units(sums)
+        totals = np.zeros((len(groups), self.dimensions), dtype=np.float32)
         start = 0
-        for group in groups:
-            members = sums[start : start + len(group)]
-            results.append((_unit(members.sum(axis=0)), [_unit(row) for row in members]))
+        for position, group in enumerate(groups):
+            totals[position] = sums[start : start + len(group)].sum(axis=0)
             start += len(group)
-        return results
+        starts = np.cumsum([0, *(len(group) for group in groups)])
+        return [
+            (tool, members[starts[position] : starts[position + 1]])
+            for position, tool in enumerate(_units(totals))
+        ]
 
 
-def _unit(row: Any) -> Vector | None:
+def _units(rows: Any) -> list[Vector | None]:
+    """Each row divided by its length (the mean's direction is the sum's); None for an all-zero row."""
     import numpy as np
 
-    norm = float(np.linalg.norm(row))
-    # The mean's direction is the sum's: dividing by the norm alone gives the unit mean vector.
-    return None if norm == 0.0 else (row / norm).tolist()
+    norms = np.linalg.norm(rows, axis=1)
+    unit = (rows / np.where(norms == 0.0, 1.0, norms)[:, None]).tolist()
+    return [None if norm == 0.0 else row for norm, row in zip(norms.tolist(), unit, strict=True)]
 
 
 def embedder_model_id(options: EmbeddingOptions) -> str:
@@ -169,4 +174,5 @@ def _read(weights: Path, tokenizer_file: Path) -> tuple[Any, Any]:
     # Padding and truncation off: every token of a text counts, and only its own tokens.
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    return tokenizer, matrix
+    # One all-zero row more, for padding a batch of texts to one length.
+    return tokenizer, np.vstack([matrix, np.zeros((1, matrix.shape[1]), dtype=np.float32)])
