@@ -19,7 +19,7 @@ from capgraph.stage_options import extractor_options, source_options
 from capgraph.unstored_calls import book_calls_kept_aside
 from extractors.base import BatchCapable, BatchOutcome, Extractor
 from extractors.registry import resolve
-from schemas import ApiCall, CapabilitySet, ExtractionRun, FetchResult, Interrupt
+from schemas import ApiCall, CapabilitySet, ExtractionRun, FetchResult, Interrupt, SourceReading, Tool
 from sources.registry import SourceRegistry
 from warehouse import StoredState, Warehouse
 
@@ -31,6 +31,20 @@ class PendingExtraction:
     ref: str
     fetched: FetchResult
     started: float
+    reading: SourceReading | None = None
+    """What the source read, when it fingerprints: stored with the tool for the next run's check."""
+
+
+@dataclass(frozen=True)
+class UnchangedRefresh:
+    """An unchanged tool whose stored row or source reading is out of date: written after the checks,
+    with the others, in one transaction (no extraction)."""
+
+    ref: str
+    tool: Tool | None
+    """The tool's new details (a catalog override edited), or None when they are as stored."""
+    reading: SourceReading | None
+    """The source's new reading (taken again, or stored for the first time), or None."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,7 @@ class IngestContext:
     _stop_reason: str | None = None
     _stop_lock: LockType = field(default_factory=threading.Lock)
     _unstored: dict[str, UnstoredResult] = field(default_factory=dict)
+    _refreshes: list[UnchangedRefresh] = field(default_factory=list)
     _batches: BatchCapable[BatchOutcome] | None = None
     _batches_asked: bool = False
     _stored_states_read: bool = False
@@ -132,6 +147,16 @@ class IngestContext:
         """Hold a finished tool whose write failed because the file was busy, for one more try at the end."""
         with self._stop_lock:
             self._unstored[result.pending.ref] = result
+
+    def refresh_later(self, refresh: UnchangedRefresh) -> None:
+        """Note an unchanged tool's details or source reading to write once every tool is checked."""
+        with self._stop_lock:
+            self._refreshes.append(refresh)
+
+    def take_refreshes(self) -> list[UnchangedRefresh]:
+        with self._stop_lock:
+            taken, self._refreshes = self._refreshes, []
+        return taken
 
     def take_unstored(self) -> list[UnstoredResult]:
         with self._stop_lock:

@@ -1,5 +1,5 @@
 """The last steps of a run: rebuild each tool's closest alternatives once records have changed, and
-snapshot the scores the pages show.
+snapshot the scores the pages show once anything they read has changed.
 
 The graph is a function of every tool's current records, so it is rebuilt after the extractions of a
 run, in one transaction, before the analyst copy is published. A run that changed nothing keeps the
@@ -112,13 +112,21 @@ def embed_tools(embedder: TextEmbedder, tools: Sequence[EmbeddingInput]) -> list
     return embedded
 
 
+SNAPSHOT_MAX_AGE_SECONDS = 3600.0
+"""A snapshot this young, with nothing changed since, is kept: retaken, it would differ only in the
+recency figures, which move by 0.3 points a day (``41_tool_scores.sql``)."""
+
+
 def snapshot_scores(warehouse: Warehouse, settings: Settings) -> str | None:
-    """Copy the score view into ``score_snapshot`` for the pages; a notice when that failed."""
+    """Copy the score view into ``score_snapshot`` for the pages, unless the snapshot is current (nothing
+    written since it was taken, and younger than ``SNAPSHOT_MAX_AGE_SECONDS``); a notice when that
+    failed."""
     if not settings.db.exists():
         return None
     try:
         with warehouse.writer() as session:
-            session.snapshot_scores()
+            if not session.score_snapshot_current(max_age_seconds=SNAPSHOT_MAX_AGE_SECONDS):
+                session.snapshot_scores()
     except CapgraphError as error:
         return f"scores not snapshotted, pages show the previous snapshot: {error.one_line()}"
     return None

@@ -25,7 +25,7 @@ from capgraph.batch import (
     resume_open_batches,
 )
 from capgraph.catalog import CatalogEntry
-from capgraph.context import IngestContext, PendingExtraction, UnstoredResult
+from capgraph.context import IngestContext, PendingExtraction, UnchangedRefresh, UnstoredResult
 from capgraph.ledger import ToolCallHooks
 from capgraph.matching import records_changed, refresh_match_graph, snapshot_scores
 from capgraph.outcomes import RUN_STOPPED_NOTE, OutcomeStatus, ToolOutcome, outcome_for, stops_the_run
@@ -40,6 +40,8 @@ from schemas import (
     ExtractionRun,
     FetchResult,
     RunInterrupted,
+    SourceFingerprint,
+    SourceReading,
     WarehouseBusyError,
     utc_now,
 )
@@ -95,14 +97,68 @@ def check_ref(
 ) -> ToolOutcome | PendingExtraction:
     """Fetch one tool and decide: unchanged (an outcome), failed (an outcome), or pending extraction.
 
-    Cheap by design: an unchanged tool costs one fetch and a hash, and touches the warehouse only if
-    one of its signals moved. Never raises.
+    Cheap by design: hash first, so a tool whose source fingerprints what it reads (``file:``) and whose
+    fingerprint matches the stored reading is unchanged without being fetched or parsed; any other
+    unchanged tool costs one fetch and a hash. A tool whose description is unchanged but whose details
+    are not (a catalog override edited) keeps its records: only its row is rewritten, after the checks.
+    Touches the warehouse only if one of its signals moved. Never raises.
     """
+    settled, fingerprint = check_by_fingerprint(ref, context, entry, force=force)
+    if settled is not None:
+        return settled
+    return _check_by_fetching(ref, context, entry, force, fingerprint)
+
+
+def check_by_fingerprint(
+    ref: str, context: IngestContext, entry: CatalogEntry | None, *, force: bool = False
+) -> tuple[ToolOutcome | None, SourceFingerprint | None]:
+    """Hash first: the ``unchanged`` outcome when the source's fingerprint of ``ref`` matches what was
+    stored and the stored records are those of that document through this extractor; else None, and the
+    fingerprint (if any) for the fetch to store with what it reads. Never raises: anything unusual is
+    left to the fetch to decide."""
+    if context.stop_reason is not None:
+        return None, None
+    started = time.perf_counter()
+    try:
+        fingerprint = context.sources.fingerprint(ref)
+        if force:
+            return None, fingerprint
+        stored = None if fingerprint is None else context.stored_states.get(fingerprint.tool_id)
+        reading = None if stored is None else stored.reading
+        if (
+            fingerprint is None
+            or stored is None
+            or reading is None
+            or reading.fingerprint != fingerprint.value
+        ):
+            return None, fingerprint
+        tool = reading.tool if entry is None else entry.apply(reading.tool)
+        wanted = _key_for_document(context, reading.document_sha256)
+        if stored.key != wanted or stored.rejected_key == wanted:
+            return None, fingerprint  # extraction (or the rejected-before rule) is the fetch's to decide
+    except Exception:  # a bug or a bad override here must read exactly as it does on the fetch path
+        return None, None
+    if stored.tool != tool:
+        context.refresh_later(UnchangedRefresh(ref, tool, None))
+    outcome = ToolOutcome(
+        ref, "unchanged", tool.id, stored.capabilities, seconds=time.perf_counter() - started
+    )
+    return outcome, fingerprint
+
+
+def _check_by_fetching(
+    ref: str,
+    context: IngestContext,
+    entry: CatalogEntry | None,
+    force: bool,
+    fingerprint: SourceFingerprint | None,
+) -> ToolOutcome | PendingExtraction:
     started = time.perf_counter()
     if context.stop_reason is not None:
         return ToolOutcome(ref, "skipped", error=context.stop_reason)
     try:
         fetched = context.sources.fetch(ref)
+        reading = _reading_of(ref, context, fingerprint, fetched)
         if entry is not None:
             fetched = fetched.model_copy(update={"tool": entry.apply(fetched.tool)})
         stored = context.stored_states.get(fetched.tool.id)
@@ -117,8 +173,16 @@ def check_ref(
                 error=f"{fetched.tool.id}: {not_again}",
                 seconds=time.perf_counter() - started,
             )
-        if force or stored is None or stored.key != wanted or stored.tool != fetched.tool:
-            return PendingExtraction(ref, fetched, started)
+        if force or stored is None or stored.key != wanted:
+            return PendingExtraction(ref, fetched, started, reading)
+        tool_changed = stored.tool != fetched.tool
+        reading_changed = reading is not None and reading != stored.reading
+        if tool_changed or reading_changed:
+            context.refresh_later(
+                UnchangedRefresh(
+                    ref, fetched.tool if tool_changed else None, reading if reading_changed else None
+                )
+            )
         moved = [signal for signal in fetched.signals if stored.signals.get(signal.name) != signal.value]
         if moved:
             with context.warehouse.writer() as session:
@@ -132,6 +196,21 @@ def check_ref(
     except Exception as error:  # a bug in a source must not stop the other tools
         message = f"{ref}: unexpected {type(error).__name__} while fetching: {error}"
         return ToolOutcome(ref, "failed", error=message, seconds=time.perf_counter() - started)
+
+
+def _reading_of(
+    ref: str, context: IngestContext, fingerprint: SourceFingerprint | None, fetched: FetchResult
+) -> SourceReading | None:
+    """What to store of this fetch for the next run's hash-first check: only when the file's fingerprint
+    is the same after the fetch as before it, so the fingerprint is surely of the bytes fetched (a file
+    saved meanwhile is read again next run)."""
+    if fingerprint is None or fingerprint.tool_id != fetched.tool.id:
+        return None
+    if context.sources.fingerprint(ref) != fingerprint:
+        return None
+    return SourceReading(
+        fingerprint=fingerprint.value, document_sha256=fetched.document.sha256, tool=fetched.tool
+    )
 
 
 REJECTED_BEFORE_NOTE = (
@@ -165,17 +244,39 @@ def _done_before(
 def check_all(
     targets: Sequence[tuple[str, CatalogEntry | None]], context: IngestContext, *, force: bool = False
 ) -> list[ToolOutcome | PendingExtraction]:
-    """``check_ref`` for every target on a thread pool (fetching is I/O bound); results in target order."""
-    with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="check") as pool:
-        return list(
-            pool.map(lambda target: check_ref(target[0], context, entry=target[1], force=force), targets)
-        )
+    """``check_ref`` for every target; results in target order.
+
+    Hash first, in this thread: the tools a matching fingerprint settles cost a file read and a hash
+    each, less than handing them to a thread. The rest are fetched on a thread pool (fetching is I/O
+    bound).
+    """
+    settled = [check_by_fingerprint(ref, context, entry, force=force) for ref, entry in targets]
+    to_fetch = [
+        (ref, entry, fingerprint)
+        for (ref, entry), (outcome, fingerprint) in zip(targets, settled, strict=True)
+        if outcome is None
+    ]
+    fetched: Iterator[ToolOutcome | PendingExtraction] = iter(())
+    if to_fetch:
+        with ThreadPoolExecutor(max_workers=context.settings.concurrency, thread_name_prefix="check") as pool:
+            fetched = iter(
+                list(
+                    pool.map(
+                        lambda item: _check_by_fetching(item[0], context, item[1], force, item[2]), to_fetch
+                    )
+                )
+            )
+    return [outcome if outcome is not None else next(fetched) for outcome, _ in settled]
 
 
 def _wanted_key(context: IngestContext, fetched: FetchResult) -> ExtractionKey:
+    return _key_for_document(context, fetched.document.sha256)
+
+
+def _key_for_document(context: IngestContext, document_sha256: str) -> ExtractionKey:
     extractor = context.extractor
     return ExtractionKey(
-        document_sha256=fetched.document.sha256,
+        document_sha256=document_sha256,
         extractor=extractor.name,
         model=extractor.model,
         prompt_version=extractor.prompt_version,
@@ -409,7 +510,13 @@ def _write(warehouse: Warehouse, results: Sequence[UnstoredResult]) -> None:
     with warehouse.writer() as session:
         session.record_extractions(
             [
-                ExtractionToStore(result.pending.fetched, result.run, result.capabilities, result.calls)
+                ExtractionToStore(
+                    result.pending.fetched,
+                    result.run,
+                    result.capabilities,
+                    result.calls,
+                    result.pending.reading,
+                )
                 for result in results
             ]
         )
@@ -592,7 +699,11 @@ def _locked_run(
             on_outcome(outcome)
 
     pending: list[PendingExtraction] = []
-    for checked in check_all(refs, context, force=force):
+    checked_all = check_all(refs, context, force=force)
+    not_refreshed = store_refreshes(context)
+    for checked in checked_all:
+        if isinstance(checked, ToolOutcome) and checked.ref in not_refreshed:
+            checked = replace(checked, status="failed", error=not_refreshed[checked.ref])
         tool_id = checked.fetched.tool.id if isinstance(checked, PendingExtraction) else checked.tool_id
         if tool_id is not None and tool_id in resumed:
             # Its batch was settled (or is still running) above: never extract it a second time.
@@ -621,6 +732,27 @@ def _locked_run(
     published = publish_analyst_copy(context)
     notes = tuple(note for note in (graph.describe(), snapshot, history, published) if note)
     return replace(summary, notes=notes)
+
+
+def store_refreshes(context: IngestContext) -> dict[str, str]:
+    """Write what the checks found out of date on unchanged tools (their details, their source
+    readings) in one transaction. The refs whose new details could not be written, with why; a reading
+    that could not be written costs only a fetch next run."""
+    refreshes = context.take_refreshes()
+    if not refreshes:
+        return {}
+    tools = [refresh.tool for refresh in refreshes if refresh.tool is not None]
+    readings = [(refresh.reading.tool.id, refresh.reading) for refresh in refreshes if refresh.reading]
+    try:
+        with context.warehouse.writer() as session:
+            session.refresh_unchanged(tools, readings)
+    except CapgraphError as error:
+        return {
+            refresh.ref: f"{refresh.tool.id}: new details not stored: {error.one_line()}"
+            for refresh in refreshes
+            if refresh.tool is not None
+        }
+    return {}
 
 
 def run_status(summary: RunSummary, *, interrupted: bool) -> IngestStatus:

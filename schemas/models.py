@@ -177,6 +177,23 @@ class FetchResult(StrictModel):
     signals: list[Signal] = Field(default_factory=list)
 
 
+class SourceFingerprint(StrictModel):
+    """A digest of what a source would read for a ref, taken without parsing anything: equal
+    fingerprints promise an equal ``FetchResult`` (see ``sources.base.Source.fingerprint``)."""
+
+    tool_id: Annotated[str, Field(pattern=TOOL_ID_PATTERN, max_length=500)]
+    value: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SourceReading(StrictModel):
+    """What a source last read for one tool: the fingerprint of those bytes, the hash of the document
+    it made of them and the tool as it described it (before any catalog overrides)."""
+
+    fingerprint: Annotated[str, Field(min_length=1, max_length=200)]
+    document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    tool: Tool
+
+
 class ApiCall(StrictModel):
     """One request an extractor sent to a paid API: the ledger row behind every cost figure."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from schemas import FetchResult, UnknownRefError
+from schemas import FetchResult, SourceFingerprint, UnknownRefError
 
 
 class Source(ABC):
@@ -21,6 +21,17 @@ class Source(ABC):
         Raise ``schemas.SourceError`` naming the ref and the problem when there is no usable
         description, ``schemas.TransientError`` when trying again later may succeed.
         """
+
+    def fingerprint(self, ref: str) -> SourceFingerprint | None:
+        """A digest of what ``fetch(ref)`` would read, taken without parsing: None when this source has
+        no cheaper way to tell a change than fetching (the remote sources: their conditional requests
+        already spare an unchanged page's download), or when the ref cannot be read (``fetch`` names
+        the problem).
+
+        A source that offers one promises that equal fingerprints of a tool give equal fetch results
+        (tool, document, and no signals), so the pipeline may skip ``fetch`` for an unchanged tool.
+        """
+        return None
 
 
 def split_ref(ref: str) -> tuple[str, str]:

@@ -11,12 +11,13 @@ it names the tool, else the file's stem.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 import unicodedata
 from pathlib import Path
 
-from schemas import FetchResult, SourceError, Tool
+from schemas import FetchResult, SourceError, SourceFingerprint, Tool
 from sources.base import Source, split_ref
 from sources.documents import (
     HTML,
@@ -52,6 +53,9 @@ MEDIA_TYPES_BY_SUFFIX = {
 }
 _MAX_TOOL_ID_CHARS = 500  # Tool.id's limit
 SUPPORTED_SUFFIXES = ".md, .markdown, .rst, .rest, .txt, .html, .htm or no suffix"
+READING_VERSION = "file-v2"
+"""Part of every fingerprint: raise it whenever what ``fetch`` makes of the same bytes changes (the
+tool's name or summary, the outline, the HTML reduction), so stored readings are taken again."""
 
 
 class FileSource(Source):
@@ -94,7 +98,9 @@ class FileSource(Source):
             subject=ref,
             metadata=metadata,
         )
-        parts = outline(document.text, media_type)
+        # A card's YAML front matter is metadata, not its first paragraph.
+        body = split_front_matter(document.text)[1] if media_type == MARKDOWN else document.text
+        parts = outline(body, media_type)
         tool = Tool(
             id=tool_id,
             name=tool_name(path, document.text, media_type, parts, page_title),
@@ -102,6 +108,18 @@ class FileSource(Source):
             summary=condense(parts.first_paragraph, SUMMARY_CHARS) if parts.first_paragraph else None,
         )
         return FetchResult(tool=tool, document=document)
+
+    def fingerprint(self, ref: str) -> SourceFingerprint | None:
+        """The file's bytes hashed, after the same checks as ``fetch`` but without decoding or parsing."""
+        try:
+            _, raw_path = split_ref(ref)
+            tool_id = tool_id_for_path(raw_path)
+            path = Path(tool_id.removeprefix("file:"))
+            self._check(path, ref)
+            digest = hashlib.sha256(self._read(path, ref)).hexdigest()
+            return SourceFingerprint(tool_id=tool_id, value=f"{READING_VERSION}:{digest}")
+        except (SourceError, ValueError):
+            return None  # fetch meets the same problem and names it
 
     def _check(self, path: Path, ref: str) -> str:
         """The media type the file's suffix promises, after every check that needs no reading."""

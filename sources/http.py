@@ -232,15 +232,28 @@ class HttpClient:
         self._cache = cache
         self._resolver = resolver
         self._sleep = sleep
-        self._transport = httpx.HTTPTransport(
-            retries=0,
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=64),
-        )
+        self._opened: httpx.HTTPTransport | None = None
+        self._opened_lock = threading.Lock()
         self._host_limits: dict[str, threading.BoundedSemaphore] = {}
         self._host_limits_lock = threading.Lock()
 
+    @property
+    def _transport(self) -> httpx.HTTPTransport:
+        """The connection pool, made on the first request: building its TLS context costs tens of
+        milliseconds, which a run of local tools only (``file:``, ``installed:``) never needs."""
+        with self._opened_lock:
+            if self._opened is None:
+                self._opened = httpx.HTTPTransport(
+                    retries=0,
+                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=64),
+                )
+            return self._opened
+
     def close(self) -> None:
-        self._transport.close()
+        with self._opened_lock:
+            opened, self._opened = self._opened, None
+        if opened is not None:
+            opened.close()
 
     def __enter__(self) -> HttpClient:
         return self

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 
-from schemas import FetchResult, UnknownRefError
+from schemas import FetchResult, SourceFingerprint, UnknownRefError
 from sources.base import Source, split_ref
 from sources.file import FileSource
 from sources.github import GitHubSource
@@ -22,6 +24,9 @@ class SourceRegistry:
     def __init__(self, sources: list[Source], *, http_client: HttpClient | None = None) -> None:
         self._by_scheme = {source.scheme: source for source in sources}
         self._http_client = http_client
+        self.fetches: Counter[str] = Counter()
+        """Full fetches made, by scheme (what a run's unchanged tools should not need)."""
+        self._count_lock = threading.Lock()
 
     @classmethod
     def from_options(
@@ -68,7 +73,15 @@ class SourceRegistry:
 
     def fetch(self, ref: str) -> FetchResult:
         self.check(ref)
-        return self._by_scheme[split_ref(ref)[0]].fetch(ref)
+        scheme = split_ref(ref)[0]
+        with self._count_lock:
+            self.fetches[scheme] += 1
+        return self._by_scheme[scheme].fetch(ref)
+
+    def fingerprint(self, ref: str) -> SourceFingerprint | None:
+        """The source's fingerprint of ``ref`` (see ``Source.fingerprint``); None for an unknown scheme."""
+        source = self._by_scheme.get(ref.partition(":")[0])
+        return None if source is None else source.fingerprint(ref)
 
     def close(self) -> None:
         """Close the shared HTTP client's connections (the registry may not fetch afterwards)."""

@@ -35,6 +35,7 @@ from typing import Literal
 import duckdb
 
 from schemas import CapgraphError, WarehouseBusyError
+from warehouse.changes import NOTE_CHANGE_SQL
 from warehouse.comment_sync import apply_comments
 from warehouse.duck_errors import (
     busy_error,
@@ -245,7 +246,9 @@ class AttachedFile:
                 cursor.execute(f"USE {self.alias}")
                 if mode == "read_write":
                     migrate(cursor, self.path)
-                    apply_comments(cursor)
+                    if apply_comments(cursor):
+                        # Comments are no table's rows: the counter tells the analyst copy they changed.
+                        cursor.execute(NOTE_CHANGE_SQL).fetchall()
                 else:
                     require_current(cursor, self.path)
             except BaseException:

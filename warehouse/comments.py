@@ -293,6 +293,39 @@ COMMENTS: dict[str, ObjectComment] = {
             "stored_at": "When this body was stored.",
         },
     ),
+    "source_readings": ObjectComment(
+        (
+            "What a source last read for each tool, for sources that fingerprint what they read "
+            "(`file:`). When a run finds the same fingerprint, the tool is unchanged without its "
+            "description being parsed again: the document and the tool as the source described it "
+            "are the ones stored here."
+        ),
+        {
+            "tool_id": "The tool. Primary key.",
+            "fingerprint": (
+                "The source's fingerprint of what it read: for `file:`, a reading version and the "
+                "SHA-256 of the file's bytes."
+            ),
+            "document_sha256": "The document the source made of those bytes (`documents.sha256`).",
+            "source_tool": (
+                "The tool as the source described it, before the catalog's overrides, as JSON; the "
+                "catalog's overrides are applied to it on every run."
+            ),
+            "read_at": "When this reading was stored.",
+        },
+    ),
+    "warehouse_changes": ObjectComment(
+        (
+            "One row: a counter every write raises except adding run history, and its value when "
+            "the score snapshot was last taken. A run that changed nothing keeps the snapshot, and "
+            "the analyst copy (which carries the counter) only gets the new `ingest_runs` rows."
+        ),
+        {
+            "generation": "How many writes changed this file's contents (run history not counted).",
+            "changed_at": "When the latest of them was.",
+            "snapshot_generation": "The `generation` the score snapshot was taken at; NULL before the first.",
+        },
+    ),
     "match_graph_builds": ObjectComment(
         (
             "One row per rebuild of the match graph (`WriteSession.rebuild_match_graph`), "
@@ -428,8 +461,9 @@ COMMENTS: dict[str, ObjectComment] = {
     ),
     "score_snapshot": ObjectComment(
         (
-            "The `tool_scores` view as it read at the end of the latest ingest run "
-            "(`WriteSession.snapshot_scores`). The view recomputes every tool's percentiles "
+            "The `tool_scores` view as it read at the end of the latest ingest run that changed "
+            "anything, or that came over an hour after the snapshot (`WriteSession.snapshot_scores`; "
+            "`warehouse_changes` says which). The view recomputes every tool's percentiles "
             "whenever it is read; comparison pages and the site read this copy instead, so a "
             "page costs milliseconds however many tools there are. A tool missing from it "
             "(stored after the last run) is read from the view. For the formula, and for "

@@ -22,11 +22,13 @@ from schemas import (
     Price,
     Signal,
     SourceDocument,
+    SourceReading,
     Tool,
     ToolProfile,
 )
 from schemas.evaluation import EvalRun
 from warehouse import embedding_store, eval_results, match_graph
+from warehouse.changes import SNAPSHOT_CURRENT_SQL
 from warehouse.named_rows import NamedRow, named_row, named_rows
 from warehouse.rows import (
     INGEST_RUN_COLUMNS,
@@ -150,6 +152,7 @@ class ReadSession:
         signals: dict[str, dict[str, float]] = {}
         for row in named_rows(self._connection.execute("SELECT tool_id, name, value FROM latest_signals")):
             signals.setdefault(row["tool_id"], {})[row["name"]] = row["value"]
+        readings = self._source_readings()
         no_records = {"capabilities": 0, "grounded": 0}
         return {
             tool.id: StoredState(
@@ -161,9 +164,31 @@ class ReadSession:
                 rejected_key=rejected.get(tool.id),
                 failed_key=failed[tool.id][0] if tool.id in failed else None,
                 failed_error=failed[tool.id][1] if tool.id in failed else None,
+                reading=readings.get(tool.id),
             )
             for tool in self._tools()
         }
+
+    def _source_readings(self) -> dict[str, SourceReading]:
+        return {
+            row["tool_id"]: SourceReading(
+                fingerprint=row["fingerprint"],
+                document_sha256=row["document_sha256"],
+                tool=Tool.model_validate_json(row["source_tool"]),
+            )
+            for row in named_rows(
+                self._connection.execute(
+                    "SELECT tool_id, fingerprint, document_sha256, source_tool FROM source_readings"
+                )
+            )
+        }
+
+    def score_snapshot_current(self, *, max_age_seconds: float) -> bool:
+        """Whether taking the score snapshot now would give what it holds: nothing changed since it was
+        taken (``warehouse.changes``), and it is younger than ``max_age_seconds`` (its recency figures
+        age with the clock alone)."""
+        row = named_row(self._connection.execute(SNAPSHOT_CURRENT_SQL, {"max_age": max_age_seconds}))
+        return bool(row and row["current"])
 
     def has_tool(self, tool_id: str) -> bool:
         return self._connection.execute("SELECT 1 FROM tools WHERE id = ?", [tool_id]).fetchone() is not None

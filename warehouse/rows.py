@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from schemas import PairMatch, Tool
+from schemas import PairMatch, SourceReading, Tool
 from schemas.choices import CostGrouping
 
 BatchStatus = Literal["in_progress", "ended", "canceled", "expired", "failed"]
@@ -45,6 +45,8 @@ class StoredState:
     """The key of the tool's latest run when that run failed with a terminal error: repeating it would
     fail (and, with a paid extractor, be paid for) again, so it is not repeated until the key changes."""
     failed_error: str | None = None
+    reading: SourceReading | None = None
+    """What the tool's source last read for it, when the source fingerprints what it reads (``file:``)."""
 
 
 @dataclass(frozen=True)

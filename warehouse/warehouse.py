@@ -13,7 +13,7 @@ from schemas import CapgraphError, NotFoundError
 from warehouse.attachment import attached_file
 from warehouse.duck_errors import damaged_error, first_line, is_damage
 from warehouse.export import ExportedFile, export_all
-from warehouse.publish import publish_copy
+from warehouse.publish import append_run_history, publish_copy
 from warehouse.read_session import ReadSession
 from warehouse.sandbox import run_select
 from warehouse.write_session import WriteSession
@@ -115,7 +115,8 @@ class Warehouse:
         """Replace ``target`` with a complete copy of this warehouse, atomically.
 
         Readers of ``target`` see the old copy or the new one, never half of one, and never hold up
-        ingestion: they read a different file.
+        ingestion: they read a different file. When the copy lacks only run-history rows, those are
+        appended to a duplicate of it instead of copying the whole warehouse (``warehouse.publish``).
         """
         target = Path(target)
         if target.resolve() == self.path.resolve():
@@ -134,7 +135,8 @@ class Warehouse:
             self._file.session("read_write", timeout_seconds=self.lock_timeout_seconds) as connection,
         ):
             try:
-                publish_copy(connection, self._file.alias, target.resolve())
+                if not append_run_history(connection, self._file.alias, target.resolve()):
+                    publish_copy(connection, self._file.alias, target.resolve())
             except duckdb.Error as error:
                 # The copy reads every block of the live file, so it is where a damaged one shows.
                 if is_damage(error) and str(self._file.path) in str(error):

@@ -23,12 +23,14 @@ from schemas import (
     NotFoundError,
     Signal,
     SourceDocument,
+    SourceReading,
     TerminalError,
     Tool,
     utc_now,
 )
 from schemas.evaluation import EvalRun
 from warehouse import comparison_events, embedding_store, eval_results, match_graph
+from warehouse.changes import NOTE_CHANGE_SQL, NOTE_SNAPSHOT_SQL
 from warehouse.duck_errors import first_line
 from warehouse.match_graph import SemanticInput
 from warehouse.named_rows import named_row
@@ -224,10 +226,26 @@ class WriteSession(ReadSession):
             self._write_documents([result.fetched.document for result, _ in checked], now)
             self._write_signals([signal for result, _ in checked for signal in result.fetched.signals])
             self._write_runs(checked, now)
+            self._write_readings(
+                [(result.fetched.tool.id, result.reading) for result, _ in checked if result.reading], now
+            )
+
+    def refresh_unchanged(self, tools: Sequence[Tool], readings: Sequence[tuple[str, SourceReading]]) -> None:
+        """For tools whose description did not change: the tool details that did (a catalog override
+        edited) and the source readings taken anew, in one transaction; no records are touched."""
+        if not tools and not readings:
+            return
+        subject = tools[0].id if tools else readings[0][0]
+        with self._transaction(subject, f"updating {len(tools) + len(readings)} unchanged tools"):
+            for tool in tools:
+                self._write_tool(tool)
+            ((now,),) = self._connection.execute("SELECT now()").fetchall()
+            self._write_readings(readings, now)
 
     def record_ingest_run(self, row: IngestRunRow) -> None:
         """Add one whole run to ``ingest_runs`` (written once, when the run ends)."""
-        with self._transaction(row.ingest_id, "recording the run history"):
+        # Not counted as a change: the analyst copy takes run history on its own (``warehouse.publish``).
+        with self._transaction(row.ingest_id, "recording the run history", changes_contents=False):
             self._connection.execute(
                 f"INSERT INTO ingest_runs ({INGEST_RUN_COLUMNS}) VALUES ({', '.join(['?'] * 14)})",
                 [
@@ -350,6 +368,7 @@ class WriteSession(ReadSession):
         with self._transaction("score snapshot", "taking the score snapshot"):
             self._connection.execute("DELETE FROM score_snapshot")
             self._connection.execute(TAKE_SNAPSHOT_SQL)
+            self._connection.execute(NOTE_SNAPSHOT_SQL).fetchall()
             (count,) = self._connection.execute("SELECT count(*) FROM score_snapshot").fetchone() or (0,)
         return int(count)
 
@@ -390,9 +409,13 @@ class WriteSession(ReadSession):
     # -- helpers -----------------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, subject: str, action: str) -> Iterator[None]:
+    def _transaction(self, subject: str, action: str, *, changes_contents: bool = True) -> Iterator[None]:
+        """One transaction; unless told it only adds run history, it raises the change counter
+        (``warehouse.changes``) first, so nothing changes the file without the counter moving."""
         self._connection.begin()
         try:
+            if changes_contents:
+                self._connection.execute(NOTE_CHANGE_SQL).fetchall()
             yield
             self._connection.commit()
         except BaseException as error:
@@ -487,6 +510,23 @@ class WriteSession(ReadSession):
             "all_current_extractions",
             ["tool_id", "run_id", "made_current_at"],
             [(tool_id, run_id, now) for tool_id, run_id in made_current.items() if tool_id not in current],
+        )
+
+    def _write_readings(self, readings: Sequence[tuple[str, SourceReading]], now: object) -> None:
+        """Replace the stored source reading of each tool given (the last one given for a tool wins)."""
+        latest = dict(readings)
+        if not latest:
+            return
+        self._connection.execute(
+            "DELETE FROM source_readings WHERE list_contains($ids, tool_id)", {"ids": list(latest)}
+        ).fetchall()
+        self._append(
+            "source_readings",
+            ["tool_id", "fingerprint", "document_sha256", "source_tool", "read_at"],
+            [
+                (tool_id, reading.fingerprint, reading.document_sha256, reading.tool.model_dump_json(), now)
+                for tool_id, reading in latest.items()
+            ],
         )
 
     def _existing(self, table: str, column: str, keys: list[str]) -> set[str]:
@@ -753,6 +793,8 @@ class ExtractionToStore:
     run: ExtractionRun
     capabilities: CapabilitySet | None
     calls: tuple[ApiCall, ...]
+    reading: SourceReading | None = None
+    """What the source read, when it fingerprints (stored beside the tool, for the next run's check)."""
 
 
 def _checked_records(result: ExtractionToStore) -> CapabilitySet | None:

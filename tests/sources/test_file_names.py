@@ -264,3 +264,13 @@ def test_the_name_a_catalog_gives_always_wins(tmp_path):
         harbourmaster = session.tool_profile(f"file:{(described / 'harbourmaster.md').resolve()}").tool
     assert ferryman.name == "Ferryman Pro"
     assert harbourmaster.name == "Harbourmaster"
+
+
+def test_a_cards_summary_is_its_first_paragraph_not_its_front_matter(tmp_path: Path) -> None:
+    card = tmp_path / "brisk.md"
+    card.write_text(
+        "---\nlicense: apache-2.0\nlanguage:\n- en\n---\n\n# Brisk\n\nBrisk embeds short texts for search.\n",
+        encoding="utf-8",
+    )
+    tool = FileSource(max_bytes=100_000).fetch(f"file:{card}").tool
+    assert tool.summary == "Brisk embeds short texts for search."

@@ -72,3 +72,21 @@ def test_the_cli_sees_the_comments_of_views_and_columns(published: Path) -> None
         "WHERE table_name = 'tool_summary' AND column_name = 'id'",
     )
     assert rows[1:] == [[COMMENTS["tool_summary"].text], [COMMENTS["tool_summary"].columns["id"]]]
+
+
+def test_run_history_appended_in_place_still_opens_in_the_cli(populated: Warehouse, published: Path) -> None:
+    copied = published.stat().st_ino
+    with populated.writer() as session:
+        session.record_ingest_run(builders.ingest_run("ingest-2"))
+    populated.publish(published)
+    assert published.stat().st_ino == copied  # only history was new: appended, not copied whole
+    rows = _cli(published, "SELECT ingest_id FROM ingest_runs ORDER BY ingest_id")
+    assert rows == [["ingest_id"], ["ingest-1"], ["ingest-2"]]
+
+    with populated.writer() as session:
+        session.record_comparisons([(builders.OTTER_ID, builders.HERON_ID)], via="compare")
+        session.record_ingest_run(builders.ingest_run("ingest-3"))
+    populated.publish(published)
+    assert published.stat().st_ino != copied  # a write besides history: the whole copy again
+    assert _cli(published, "SELECT count(*) AS n FROM comparison_events")[1] == ["1"]
+    assert _cli(published, "SELECT max(ingest_id) AS i FROM ingest_runs")[1] == ["ingest-3"]
