@@ -13,6 +13,8 @@ from typing import Any, Literal, get_args
 from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from embeddings.options import BUNDLED_MODEL_NAME
+
 DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
 _PATHS = ("db", "analyst_db", "catalog")
 
@@ -131,6 +133,13 @@ class Settings(BaseSettings):
         default=300.0, ge=0, description="How long one fetched OpenRouter model listing serves every ref."
     )
 
+    embedding_model: str = Field(
+        default=BUNDLED_MODEL_NAME,
+        description=(
+            "The model whose vectors the match graph compares: the one bundled with wordllama, or a local "
+            "folder holding one .safetensors token-embedding matrix and its tokenizer.json."
+        ),
+    )
     alternatives_per_tool: int = Field(
         default=5, ge=1, le=50, description="Edges the match graph keeps per tool (its closest alternatives)."
     )

@@ -1,12 +1,14 @@
 """The one place the settings become each stage's own options, so no stage imports the settings.
 
 Every entry point builds ``Settings`` once; the core hands the sources and extractors only the narrow,
-frozen options they declare (``sources.options``, ``sources.http``, ``extractors.options``).
+frozen options they declare (``sources.options``, ``sources.http``, ``extractors.options``,
+``embeddings.options``).
 """
 
 from __future__ import annotations
 
 from capgraph.settings import Settings
+from embeddings import EmbeddingOptions
 from extractors.options import AnthropicOptions, ExtractorOptions
 from sources.http import HttpOptions
 from sources.options import SourceOptions
@@ -61,3 +63,7 @@ def anthropic_options(settings: Settings) -> AnthropicOptions:
 
 def extractor_options(settings: Settings) -> ExtractorOptions:
     return ExtractorOptions(anthropic=anthropic_options(settings), choice=settings.extractor)
+
+
+def embedding_options(settings: Settings) -> EmbeddingOptions:
+    return EmbeddingOptions(model=settings.embedding_model)

@@ -1,11 +1,13 @@
 """The DuckDB warehouse: the only package that talks to DuckDB. See docs/warehouse.md for the schema."""
 
+from warehouse.match_graph import SemanticInput
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
     AlternativeRow,
     BatchRow,
     CachedHttpRow,
     CostRow,
+    EmbeddingInput,
     ExtractionKey,
     IngestRunRow,
     IngestStatus,
@@ -14,6 +16,7 @@ from warehouse.rows import (
     ScoreInputRow,
     StoredFetch,
     StoredState,
+    ToolEmbedding,
     ToolRow,
     ToolScoreRow,
 )
@@ -25,6 +28,7 @@ __all__ = [
     "BatchRow",
     "CachedHttpRow",
     "CostRow",
+    "EmbeddingInput",
     "ExtractionKey",
     "ExtractionToStore",
     "IngestRunRow",
@@ -33,8 +37,10 @@ __all__ = [
     "ReadSession",
     "RunRow",
     "ScoreInputRow",
+    "SemanticInput",
     "StoredFetch",
     "StoredState",
+    "ToolEmbedding",
     "ToolRow",
     "ToolScoreRow",
     "Warehouse",

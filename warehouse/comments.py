@@ -336,7 +336,10 @@ COMMENTS: dict[str, ObjectComment] = {
         {
             "build_id": ("Unique id of the build (its start time, then a random suffix). Primary key."),
             "built_at": "When the build started.",
-            "method_version": ('How the graph was computed: `match-v1` (see "The match graph" below).'),
+            "method_version": (
+                "How the graph was computed: `match-v1` (lexical only) or `match-v2` (lexical blended "
+                'with embeddings; see "The match graph" below).'
+            ),
             "tools": "Tools with current records the build compared.",
             "capabilities": "Current capability records it read.",
             "edges": "Rows it wrote to `match_edges`.",
@@ -344,6 +347,43 @@ COMMENTS: dict[str, ObjectComment] = {
             "min_similarity": "Least tool similarity an edge needed.",
             "pair_threshold": "Least capability similarity a shared pair needed.",
             "duration_ms": "How long the build took, in milliseconds.",
+            "embedding_model": (
+                "The model whose `tool_embeddings` the build blended in; NULL: lexical only."
+            ),
+            "semantic_weight": (
+                "Share of the embedding cosine in a pair's similarity (the rest is the lexical "
+                "cosine) when both tools have vectors; NULL: lexical only."
+            ),
+        },
+    ),
+    "tool_embeddings": ObjectComment(
+        (
+            "One unit vector per tool and run and embedding model: the tool's summary and every "
+            "record (title and description) embedded as one text. Computed once per run, only for "
+            "tools whose current run has none yet; the match graph compares tools by them."
+        ),
+        {
+            "tool_id": "The tool.",
+            "run_id": "The extraction run whose records were embedded (`extraction_runs.run_id`).",
+            "model": (
+                "The embedding model: `wordllama-l2_supercat-256` (bundled) or `local:FOLDER` "
+                "(`CAPGRAPH_EMBEDDING_MODEL`)."
+            ),
+            "vector": "The unit vector (256 floats for the bundled model).",
+            "computed_at": "When it was computed.",
+        },
+    ),
+    "capability_embeddings": ObjectComment(
+        (
+            "One unit vector per capability record and embedding model (its title and "
+            "description), stored with the tool's vector."
+        ),
+        {
+            "run_id": "The record's run (`capabilities.run_id`).",
+            "ordinal": "The record's `capabilities.ordinal` in that run.",
+            "model": "The embedding model, as in `tool_embeddings.model`.",
+            "tool_id": "The tool the record describes.",
+            "vector": "The unit vector.",
         },
     ),
     "match_edges": ObjectComment(
@@ -356,7 +396,10 @@ COMMENTS: dict[str, ObjectComment] = {
             "tool_id": "The tool.",
             "alternative_id": "One of its closest alternatives.",
             "rank": "1 for the closest; ties are broken by `alternative_id`.",
-            "similarity": ("Cosine similarity (0-1) of the two tools' term vectors, rounded to 9 decimals."),
+            "similarity": (
+                "Similarity (0-1) of the two tools: their embedding cosine blended with the cosine of "
+                'their term vectors, rounded to 9 decimals (see "The match graph").'
+            ),
             "shared_count": (
                 "How many of the tool's capabilities have a shared pair in `match_capability_pairs`."
             ),
@@ -523,10 +566,13 @@ COMMENTS: dict[str, ObjectComment] = {
             "alternative_id": "An alternative.",
             "alternative_name": "Its name.",
             "rank": "1 for the closest.",
-            "similarity": "Cosine similarity (0-1) of the two tools' term vectors.",
+            "similarity": (
+                "Similarity (0-1) of the two tools: their embedding cosine blended with the cosine "
+                "of their term vectors."
+            ),
             "shared_count": "How many of the tool's capabilities the alternative shares.",
             "built_at": "When the build ran.",
-            "method_version": "`match-v1`.",
+            "method_version": "`match-v2` (with embeddings) or `match-v1` (lexical only).",
         },
     ),
     "score_inputs": ObjectComment(
@@ -559,7 +605,7 @@ COMMENTS: dict[str, ObjectComment] = {
             ),
             "source": (
                 "Where the value comes from: the signal's source, `run:<run_id>` for the shares, "
-                "`tools.license`, the document's origin, or `match_graph:match-v1`."
+                "`tools.license`, the document's origin, or `match_graph:` and the build's method."
             ),
             "observed_at": (
                 "When the value was observed: the signal's time, when the run became current, the"

@@ -2,11 +2,14 @@
 
 Terms come from the ``match_tokens`` and ``match_capability_text`` macros of migration 6, so the
 build and ``pair_match`` tokenise alike. Capability vectors are tf-idf over current capabilities and
-tool vectors tf-idf over tools (both L2-normalised); the build keeps each tool's ``top_k`` nearest
-tools as edges and, for each edge, the capabilities the two share. The build runs as a chain of temp
-tables, each step's SQL reading the earlier ones by name, and then replaces the stored graph in one
-transaction. ``pair_match`` tokenises two tools' records with the same macros and weighs them with the
-build's stored term statistics; a test holds its answer to every stored edge.
+tool vectors tf-idf over tools (both L2-normalised). Given a ``SemanticInput`` (an embedding model
+whose tool vectors are stored, and the pairs near by them), a pair of tools that both have vectors is
+scored by their embedding cosine blended with the tf-idf cosine. The build keeps each tool's ``top_k``
+nearest tools as edges and, for each edge, the capabilities the two share (by tf-idf). The build
+runs as a chain of temp tables, each step's SQL reading the earlier ones by name, and then replaces
+the stored graph in one transaction. ``pair_match`` tokenises two tools' records with the same macros,
+weighs them with the build's stored term statistics and blends in the same embedding cosine; a test
+holds its answer to every stored edge.
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from datetime import datetime
 import duckdb
 
 from schemas import CapgraphError, PairMatch, SharedPair, TerminalError, utc_now
+from warehouse import embedding_store
 from warehouse.duck_errors import first_line
 from warehouse.named_rows import named_row, named_rows
 from warehouse.rows import AlternativeRow, MatchGraphStats
 from warehouse.values import as_utc, maybe_utc
 
-METHOD_VERSION = "match-v1"
+LEXICAL_METHOD = "match-v1"
+"""A build without embeddings: tf-idf cosines only."""
+BLENDED_METHOD = "match-v2"
+"""A build with embeddings: the embedding cosine blended with the tf-idf cosine."""
 MAX_TOOL_TERMS = 64
 """Each tool vector keeps its heaviest terms only: this bounds the tool-by-tool join."""
 COMMON_TERM_MIN_TOOLS = 10
@@ -39,6 +46,11 @@ DEFAULT_PAIR_THRESHOLD = 0.3
 """Also what ``pair_match`` uses before any build; after one, it uses that build's threshold."""
 _DECIMALS = 9
 """Cosines are rounded before ranking, so the order of a parallel sum never flips a tie."""
+DEFAULT_SEMANTIC_WEIGHT = 0.8
+"""Share of the embedding cosine in a pair's similarity when both tools have vectors; the rest is the
+lexical cosine. Measured on the dev gold set (see NOTES-similarity.md)."""
+LEXICAL_CANDIDATES = 20
+"""Each tool's closest tools by the lexical cosine that are scored with the embeddings too."""
 
 # -- the shared SQL: terms, vectors, cosines ------------------------------------------------------
 
@@ -111,6 +123,40 @@ JOIN tool_vectors AS b ON b.term = a.term AND a.tool_id < b.tool_id
 GROUP BY a.tool_id, b.tool_id
 """
 
+
+def blend_sql(semantic: str, lexical: str) -> str:
+    """A pair's similarity from its embedding cosine (NULL: a tool has no vector) and lexical cosine.
+
+    One expression for the build and ``pair_match``, so both compute it alike to the last bit.
+    """
+    return (
+        f"CASE WHEN ({semantic}) IS NULL THEN ({lexical}) ELSE round($semantic_weight * "
+        f"greatest({semantic}, 0) + (1 - $semantic_weight) * ({lexical}), {_DECIMALS}) END"
+    )
+
+
+# The pairs scored: every tool's nearest by the embeddings (from the caller) and by the lexical
+# cosine. Ranking each side of a pair separately keeps a tool's lexical top n whichever side it is on,
+# in the order the edges are ranked, so without vectors the edges are exactly the lexical ones.
+_BLENDED = f"""
+SELECT c.low_id, c.high_id,
+       {blend_sql("list_cosine_similarity(va.vector, vb.vector)", "coalesce(l.similarity, 0)")} AS similarity
+FROM (
+    SELECT low_id, high_id FROM similarities
+    QUALIFY row_number() OVER (PARTITION BY low_id ORDER BY similarity DESC, high_id) <= $lexical_candidates
+         OR row_number() OVER (PARTITION BY high_id ORDER BY similarity DESC, low_id) <= $lexical_candidates
+    UNION
+    SELECT least(tool_id, other_id), greatest(tool_id, other_id)
+    FROM (
+        SELECT unnest($semantic_tools::VARCHAR[]) AS tool_id, unnest($semantic_others::VARCHAR[]) AS other_id
+    )
+    WHERE tool_id <> other_id
+) AS c
+LEFT JOIN similarities AS l ON l.low_id = c.low_id AND l.high_id = c.high_id
+LEFT JOIN ({embedding_store.CURRENT_TOOL_VECTORS}) AS va ON va.tool_id = c.low_id
+LEFT JOIN ({embedding_store.CURRENT_TOOL_VECTORS}) AS vb ON vb.tool_id = c.high_id
+"""
+
 # Each capability of the tool with its best match among the alternative's, kept when close enough.
 _CAPABILITY_PAIRS = f"""
 SELECT tool_id, alternative_id, tool_ordinal, alternative_ordinal, similarity
@@ -149,6 +195,7 @@ _BUILD_STEPS: tuple[tuple[str, str, str], ...] = (
     ("capability_vectors", "match_build_capability_vectors", _CAPABILITY_VECTORS),
     ("tool_vectors", "match_build_tool_vectors", _TOOL_VECTORS),
     ("similarities", "match_build_similarities", _TOOL_SIMILARITIES),
+    ("blended", "match_build_blended", _BLENDED),
     (
         "pairs",
         "match_build_edges",
@@ -156,9 +203,9 @@ _BUILD_STEPS: tuple[tuple[str, str, str], ...] = (
         SELECT tool_id, alternative_id, similarity,
                row_number() OVER (PARTITION BY tool_id ORDER BY similarity DESC, alternative_id) AS "rank"
         FROM (
-            SELECT low_id AS tool_id, high_id AS alternative_id, similarity FROM similarities
+            SELECT low_id AS tool_id, high_id AS alternative_id, similarity FROM blended
             UNION ALL
-            SELECT high_id, low_id, similarity FROM similarities
+            SELECT high_id, low_id, similarity FROM blended
         )
         WHERE similarity >= $min_similarity
         QUALIFY "rank" <= $top_k
@@ -189,6 +236,17 @@ def _bound(sql: str, steps: tuple[tuple[str, str, str], ...]) -> str:
     return _with({name: f"FROM {table}" for name, table, _ in steps}, sql)
 
 
+@dataclass(frozen=True)
+class SemanticInput:
+    """The embedding side of a build: the model whose stored tool vectors are used, the pairs of tools
+    near by those vectors (found by the caller) that are scored besides the lexical ones, and the
+    embedding cosine's share of the blended similarity."""
+
+    model: str
+    near_pairs: Sequence[tuple[str, str]] = ()
+    weight: float = DEFAULT_SEMANTIC_WEIGHT
+
+
 def rebuild(
     connection: duckdb.DuckDBPyConnection,
     transaction: Callable[[str, str], AbstractContextManager[None]],
@@ -196,17 +254,36 @@ def rebuild(
     top_k: int,
     min_similarity: float,
     pair_threshold: float,
+    semantic: SemanticInput | None = None,
 ) -> MatchGraphStats:
     """Compute the graph into temp tables, then replace the stored one inside one ``transaction()``.
 
     ``transaction`` is the write session's; nothing else writes the file meanwhile, since the session
-    holds its write lock.
+    holds its write lock. Without ``semantic`` (or for a tool without a vector) it is lexical only.
     """
     _check_build_options(top_k, min_similarity, pair_threshold)
+    weight = DEFAULT_SEMANTIC_WEIGHT if semantic is None else semantic.weight
+    if not 0 <= weight <= 1:
+        raise CapgraphError(
+            f"semantic_weight must be between 0 and 1, not {weight}",
+            subject="match graph",
+            hint="it is the embedding cosine's share of a pair's similarity",
+        )
     started = time.perf_counter()
     built_at = utc_now()
     build_id = f"{built_at:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
-    parameters = {"min_similarity": min_similarity, "top_k": top_k, "pair_threshold": pair_threshold}
+    near = [] if semantic is None else list(semantic.near_pairs)
+    method = LEXICAL_METHOD if semantic is None else BLENDED_METHOD
+    parameters = {
+        "min_similarity": min_similarity,
+        "top_k": top_k,
+        "pair_threshold": pair_threshold,
+        "lexical_candidates": max(LEXICAL_CANDIDATES, top_k),
+        "semantic_tools": [tool_id for tool_id, _ in near],
+        "semantic_others": [other_id for _, other_id in near],
+        "model": None if semantic is None else semantic.model,
+        "semantic_weight": weight,
+    }
     try:
         _compute(connection, parameters)
         capabilities, tools = connection.execute(
@@ -250,13 +327,14 @@ def rebuild(
             connection.execute(
                 """
                 INSERT INTO match_graph_builds (build_id, built_at, method_version, tools, capabilities,
-                    edges, top_k, min_similarity, pair_threshold, duration_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    edges, top_k, min_similarity, pair_threshold, duration_ms, embedding_model,
+                    semantic_weight)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     build_id,
                     built_at,
-                    METHOD_VERSION,
+                    method,
                     tools,
                     capabilities,
                     edges,
@@ -264,6 +342,8 @@ def rebuild(
                     min_similarity,
                     pair_threshold,
                     duration_ms,
+                    parameters["model"],
+                    None if semantic is None else weight,
                 ],
             )
     finally:
@@ -274,7 +354,7 @@ def rebuild(
         tools=int(tools),
         edges=int(edges),
         duration_ms=duration_ms,
-        method_version=METHOD_VERSION,
+        method_version=method,
     )
 
 
@@ -369,13 +449,15 @@ def built_at(connection: duckdb.DuckDBPyConnection) -> datetime | None:
 
 
 _PAIR_CONTEXT = """
-SELECT b.build_id, b.built_at, b.pair_threshold, b.capabilities, b.tools,
+SELECT b.build_id, b.built_at, b.pair_threshold, b.capabilities, b.tools, b.embedding_model,
+       b.semantic_weight,
        (SELECT "rank" FROM match_edges WHERE tool_id = $tool_id AND alternative_id = $other_id),
        EXISTS (SELECT 1 FROM tools WHERE id = $tool_id),
        (SELECT struct_pack(name, kind) FROM tools WHERE id = $other_id)
 FROM (SELECT 1) AS one
 LEFT JOIN (
-    SELECT build_id, built_at, pair_threshold, capabilities, tools FROM match_graph_builds
+    SELECT build_id, built_at, pair_threshold, capabilities, tools, embedding_model, semantic_weight
+    FROM match_graph_builds
     ORDER BY built_at DESC, build_id DESC LIMIT 1
 ) AS b ON true
 """
@@ -421,8 +503,8 @@ def pair_match(
     It follows the build's SQL term for term, and a test holds every stored edge to its answer.
     """
     names = {"tool_id": tool_id, "other_id": other_id}
-    context = connection.execute(_PAIR_CONTEXT, names).fetchone() or (None,) * 8
-    build_id, built, threshold, capabilities, tools, rank, tool_is_stored, other = context
+    context = connection.execute(_PAIR_CONTEXT, names).fetchone() or (None,) * 10
+    build_id, built, threshold, capabilities, tools, model, weight, rank, tool_is_stored, other = context
     if not tool_is_stored or other is None:
         return None
     titles: dict[str, Titles] = {tool_id: {}, other_id: {}}
@@ -454,12 +536,37 @@ def pair_match(
         other["name"],
         other["kind"],
         rank=None if rank is None else int(rank),
-        similarity=_cosine(tool_vectors[tool_id], tool_vectors[other_id]),
+        similarity=_blended(
+            connection, names, model, weight, _cosine(tool_vectors[tool_id], tool_vectors[other_id])
+        ),
         pairs=_best_pairs(capability_vectors[tool_id], capability_vectors[other_id], pair_threshold),
         tool_titles=titles[tool_id],
         alternative_titles=titles[other_id],
         built_at=maybe_utc(built),
     )
+
+
+_PAIR_BLEND = f"""
+SELECT {blend_sql("list_cosine_similarity(a.vector, b.vector)", "$lexical")}
+FROM (SELECT 1) AS one
+LEFT JOIN ({embedding_store.CURRENT_TOOL_VECTORS}) AS a ON a.tool_id = $tool_id
+LEFT JOIN ({embedding_store.CURRENT_TOOL_VECTORS}) AS b ON b.tool_id = $other_id
+"""
+
+
+def _blended(
+    connection: duckdb.DuckDBPyConnection,
+    names: dict[str, str],
+    model: str | None,
+    weight: float | None,
+    lexical: float,
+) -> float:
+    """The pair's similarity as the newest build blends it (lexical only when it used no embeddings)."""
+    if model is None or weight is None:
+        return lexical
+    parameters = {**names, "model": model, "semantic_weight": float(weight), "lexical": float(lexical)}
+    (similarity,) = connection.execute(_PAIR_BLEND, parameters).fetchone() or (lexical,)
+    return float(similarity)
 
 
 Vector = dict[str, float]

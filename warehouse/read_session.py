@@ -27,7 +27,7 @@ from schemas import (
     ToolProfile,
 )
 from schemas.evaluation import EvalRun
-from warehouse import eval_results, match_graph
+from warehouse import embedding_store, eval_results, match_graph
 from warehouse.changes import SNAPSHOT_CURRENT_SQL
 from warehouse.named_rows import NamedRow, named_row, named_rows
 from warehouse.rows import (
@@ -37,6 +37,7 @@ from warehouse.rows import (
     CachedHttpRow,
     CostGrouping,
     CostRow,
+    EmbeddingInput,
     ExtractionKey,
     IngestRunRow,
     RunRow,
@@ -418,6 +419,14 @@ class ReadSession:
             self._tool(other_id)
             raise AssertionError("pair_match found no tool yet both are stored")
         return found
+
+    def tools_missing_embeddings(self, model: str) -> list[EmbeddingInput]:
+        """Current tools with records whose current run has no vectors for ``model`` yet."""
+        return embedding_store.missing(self._connection, model)
+
+    def current_tool_vectors(self, model: str) -> tuple[list[str], list[list[float]]]:
+        """Ids and vectors (for ``model``) of every current tool that has them, in id order."""
+        return embedding_store.current_vectors(self._connection, model)
 
     def match_graph_built_at(self) -> datetime | None:
         """When the newest match graph build ran; None before the first."""

@@ -220,3 +220,24 @@ class AlternativeRow:
     similarity: float
     match: PairMatch
     built_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EmbeddingInput:
+    """A tool whose current records have no vectors yet for a model: the texts to embed."""
+
+    tool_id: str
+    run_id: str
+    summary: str | None
+    capabilities: tuple[tuple[int, str, str], ...]
+    """(ordinal, title, description) of each current record, by ordinal."""
+
+
+@dataclass(frozen=True)
+class ToolEmbedding:
+    """Vectors of one tool's current run: one for the whole tool, one per capability (by ordinal)."""
+
+    tool_id: str
+    run_id: str
+    vector: tuple[float, ...]
+    capability_vectors: tuple[tuple[int, tuple[float, ...]], ...] = ()

@@ -29,9 +29,10 @@ from schemas import (
     utc_now,
 )
 from schemas.evaluation import EvalRun
-from warehouse import comparison_events, eval_results, match_graph
+from warehouse import comparison_events, embedding_store, eval_results, match_graph
 from warehouse.changes import NOTE_CHANGE_SQL, NOTE_SNAPSHOT_SQL
 from warehouse.duck_errors import first_line
+from warehouse.match_graph import SemanticInput
 from warehouse.named_rows import named_row
 from warehouse.read_session import ReadSession
 from warehouse.rows import (
@@ -41,6 +42,7 @@ from warehouse.rows import (
     IngestRunRow,
     MatchGraphStats,
     StoredFetch,
+    ToolEmbedding,
 )
 from warehouse.scores import TAKE_SNAPSHOT_SQL
 from warehouse.values import as_utc, same_signal_value
@@ -338,15 +340,28 @@ class WriteSession(ReadSession):
         top_k: int = match_graph.DEFAULT_TOP_K,
         min_similarity: float = match_graph.DEFAULT_MIN_SIMILARITY,
         pair_threshold: float = match_graph.DEFAULT_PAIR_THRESHOLD,
+        semantic: SemanticInput | None = None,
     ) -> MatchGraphStats:
-        """Recompute the match graph from the current records; replaces the previous build's rows at once."""
+        """Recompute the match graph from the current records (and, with ``semantic``, their stored
+        vectors); replaces the previous build's rows at once."""
         return match_graph.rebuild(
             self._connection,
             self._transaction,
             top_k=top_k,
             min_similarity=min_similarity,
             pair_threshold=pair_threshold,
+            semantic=semantic,
         )
+
+    def store_embeddings(self, model: str, rows: Sequence[ToolEmbedding]) -> None:
+        """Keep the vectors of these tools' current runs for ``model``, replacing their older ones."""
+        if not rows:
+            return
+        tool_rows, capability_rows = embedding_store.rows_to_append(model, rows)
+        with self._transaction("embeddings", "storing embedding vectors"):
+            embedding_store.replace_older(self._connection, model, rows)
+            self._append("tool_embeddings", embedding_store.TOOL_COLUMNS, tool_rows)
+            self._append("capability_embeddings", embedding_store.CAPABILITY_COLUMNS, capability_rows)
 
     def snapshot_scores(self) -> int:
         """Replace ``score_snapshot`` with the ``tool_scores`` view as it reads now; rows written."""
