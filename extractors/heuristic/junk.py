@@ -180,7 +180,9 @@ _LICENCE = re.compile(
 _SOCIAL_PROOF = re.compile(
     r"\b(?:trusted by|loved by|used (?:in production )?by (?:\d|thousands|hundreds|millions|teams|companies)|"
     r"join (?:\d[\d,.]*\+?|thousands|millions) (?:of )?(?:developers|teams|users))\b|"
-    r"\b\d[\d,.]*\s?[kKmM]?\+ (?:teams|companies|users|developers|organi[sz]ations|customers|stars)\b",
+    r"\b\d[\d,.]*\s?[kKmM]?\+ (?:teams|companies|users|developers|organi[sz]ations|customers|stars)\b|"
+    r"\bone of the most (?:downloaded|popular|widely used|used|starred)\b|"
+    r"\bwidely used (?:across|by|in) (?:thousands|hundreds|millions|many)\b",
     re.IGNORECASE,
 )
 _PRICE = re.compile(
@@ -219,7 +221,7 @@ _LICENCE_PHRASES = Phrases(
     _LICENCE,
     ("licen", "copyright", "released under", "©"),
 )
-_SOCIAL_PROOF_PHRASES = Phrases(_SOCIAL_PROOF, ("trusted", "loved", "used", "join", "+"))
+_SOCIAL_PROOF_PHRASES = Phrases(_SOCIAL_PROOF, ("trusted", "loved", "used", "join", "+", "one of the most"))
 _PRICE_PHRASES = Phrases(_PRICE, ("$", "€", "£", "free ", "card"))
 _NAV_SEPARATOR = re.compile(r"\s+[·•|/]\s+|\s+[-–—]\s+")
 _NAV_PIECE_WORDS = 3
@@ -294,6 +296,15 @@ def is_training_detail(text: str) -> bool:
     return "train" in text.casefold() and _TRAINING_DETAIL.search(text.strip()) is not None
 
 
+_CONTINUATION = re.compile(r"^(?:or|and|but|which|so)\b[ ,]", re.IGNORECASE)
+
+
+def is_continuation(text: str) -> bool:
+    """A sentence that only goes on from the one before ("Or, using the command-line client.",
+    "Which now allows us to ..."): it says nothing alone, usually between two code examples."""
+    return _CONTINUATION.match(text.strip()) is not None
+
+
 _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("model_list", is_model_list_entry),
     ("checkpoint", is_checkpoint),
@@ -307,6 +318,7 @@ _RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("social_proof", is_social_proof),
     ("price", is_price),
     ("training_detail", is_training_detail),
+    ("continuation", is_continuation),
 )
 
 

@@ -300,8 +300,11 @@ def test_grounding_keeps_the_occurrence_the_extractor_meant() -> None:
     [
         ("The model was trained on data up to March 2026.", "The model answers in 40 languages."),
         ("Get 1,000 free credits", "Credits unused in a month roll over to the next."),
+        ("Or, using the command-line client.", "Ships an integrated command-line client."),
+        ("Which now allows us to use it directly from the shell.", "Also runs as a shell command."),
+        ("Tern is one of the most downloaded packages today.", "Downloads resume where they stopped."),
     ],
 )
-def test_training_details_and_credit_offers_are_junk(junk_text: str, capability: str) -> None:
+def test_training_details_offers_continuations_and_popularity_are_junk(junk_text: str, capability: str) -> None:
     assert junk.junk_kind(junk_text) is not None
     assert junk.junk_kind(capability) is None
