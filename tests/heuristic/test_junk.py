@@ -305,6 +305,8 @@ def test_grounding_keeps_the_occurrence_the_extractor_meant() -> None:
         ("Tern is one of the most downloaded packages today.", "Downloads resume where they stopped."),
     ],
 )
-def test_training_details_offers_continuations_and_popularity_are_junk(junk_text: str, capability: str) -> None:
+def test_training_details_offers_continuations_and_popularity_are_junk(
+    junk_text: str, capability: str
+) -> None:
     assert junk.junk_kind(junk_text) is not None
     assert junk.junk_kind(capability) is None
