@@ -757,7 +757,7 @@ def evaluate(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Score an extractor against a gold set: precision, recall, grounding, alternatives precision@3.
+    """Score an extractor against a gold set: precision, recall, junk, grounding, alternatives precision@3.
 
     The gold documents are ingested through the real pipeline into an eval warehouse beside the main
     one (kept, so unchanged documents are not extracted or paid for twice); the result is kept in the
