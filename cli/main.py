@@ -755,7 +755,9 @@ def evaluate(
         float | None, typer.Option("--max-cost", min=0.0, help="Stop paid calls at this many USD.")
     ] = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON (with --history, an array of reports).")
+    ] = False,
 ) -> None:
     """Score an extractor against a gold set: precision, recall, junk, grounding, alternatives precision@3.
 
