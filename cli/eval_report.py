@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,15 +39,14 @@ def _label(run: EvalRun) -> str:
 def headline_lines(run: EvalRun) -> list[str]:
     """The run's figures as short ``name: value`` lines, in the order every view shows them."""
     figures = run.figures()
-    covered, stating = run.covered
-    names_right, tools = run.names_right
     lines = [f"{label}: {_ratio(figures[key])}" for key, label in _HEADLINE]
     lines += [
         f"records: {figures['stored_records']} stored, {figures['gold_records']} gold, "
         f"{figures['matched_records']} matched, {figures['junk_records']} junk "
-        f"({run.records_per_tool:.1f} per tool)",
-        f"tools with records: {covered} of the {stating} that state capabilities",
-        f"names right: {names_right} of {tools}",
+        f"({figures['records_per_tool']:.1f} per tool)",
+        f"tools with records: {figures['tools_covered']} of the {figures['tools_stating']} that state "
+        "capabilities",
+        f"names right: {figures['names_right']} of {figures['tools']}",
     ]
     silent = [tool for tool in run.tools if not tool.states_capabilities]
     if silent:
@@ -125,10 +123,11 @@ def print_history(console: Console, runs: Sequence[EvalRun]) -> None:
     console.print(table)
 
 
-def as_json(run: EvalRun) -> str:
+def as_document(run: EvalRun) -> dict[str, Any]:
+    """The run as ``--json`` and a ``.json`` report write it: every field, and its figures."""
     data: dict[str, Any] = plain(run)
     data["figures"] = run.figures()
-    return json.dumps(data, indent=2, default=str)
+    return data
 
 
 def as_markdown(run: EvalRun) -> str:

@@ -92,8 +92,11 @@ def write_rows(
         writer.writerow([_csv_cell(plain(value)) for value in row])
 
 
-def write_document(document: Mapping[str, Any], stream: TextIO | None = None) -> None:
-    """Write one JSON object (a command whose answer is one thing, such as a tool's profile)."""
+def write_document(
+    document: Mapping[str, Any] | Sequence[Mapping[str, Any]], stream: TextIO | None = None
+) -> None:
+    """Write one JSON object (a command whose answer is one thing, such as a tool's profile), or a list
+    of such objects."""
     out = stream if stream is not None else sys.stdout
     out.write(json.dumps(_finite(plain(document)), ensure_ascii=False, indent=2, default=_json_number) + "\n")
 

@@ -780,7 +780,7 @@ def evaluate(
             with read_warehouse(settings, live=True).reader() as session:
                 runs = session.eval_runs(limit=limit)
             if as_json:
-                print("[" + ",\n".join(eval_report.as_json(run) for run in runs) + "]")
+                machine_output.write_document([eval_report.as_document(run) for run in runs])
             else:
                 eval_report.print_history(_stdout(), runs)
             return
@@ -807,10 +807,13 @@ def evaluate(
         ):
             result = _on_worker_thread(lambda _: run_eval(plan, on_outcome=advance), plan.context)
         if out is not None:
-            text = eval_report.as_json(result) if out.suffix == ".json" else eval_report.as_markdown(result)
-            out.write_text(text, encoding="utf-8")
+            with out.open("w", encoding="utf-8") as report:
+                if out.suffix == ".json":
+                    machine_output.write_document(eval_report.as_document(result), report)
+                else:
+                    report.write(eval_report.as_markdown(result))
         if as_json:
-            print(eval_report.as_json(result))
+            machine_output.write_document(eval_report.as_document(result))
         else:
             eval_report.print_eval(_stdout(), result, per_tool=per_tool)
             if out is not None:

@@ -78,10 +78,10 @@ def run_eval(plan: EvalPlan, *, on_outcome: Callable[[ToolOutcome], None] | None
     """Ingest, score and record one evaluation; returns what it found."""
     started = utc_now()
     context = plan.context
-    wanted = {normalise_ref(ref) for ref in plan.refs}
-    _retire_tools_outside(context, wanted)
+    tool_ids = {entry.id: normalise_ref(entry.ref) for entry in plan.gold.entries}
+    _retire_tools_outside(context, set(tool_ids.values()))
     summary = run_pipeline([(ref, None) for ref in plan.refs], context, on_outcome=on_outcome)
-    tools, calls = _read_results(plan, summary)
+    tools, calls = _read_results(plan, summary, tool_ids)
     run = EvalRun(
         eval_id=uuid.uuid4().hex,
         ingest_id=summary.ingest_id,
@@ -117,8 +117,11 @@ def _retire_tools_outside(context: IngestContext, wanted: set[str]) -> None:
     refresh_match_graph(context.warehouse, context.settings, records_changed=True)
 
 
-def _read_results(plan: EvalPlan, summary: RunSummary) -> tuple[list[EvalToolResult], list[ApiCall]]:
-    gold_by_tool = {normalise_ref(entry.ref): entry.id for entry in plan.gold.entries}
+def _read_results(
+    plan: EvalPlan, summary: RunSummary, tool_ids: dict[str, str]
+) -> tuple[list[EvalToolResult], list[ApiCall]]:
+    """Each gold tool scored on what the run stored for it, and the run's ledger rows."""
+    gold_by_tool = {tool_id: gold_id for gold_id, tool_id in tool_ids.items()}
     failures = {
         outcome.tool_id or normalise_ref(outcome.ref): outcome.error
         for outcome in summary.outcomes
@@ -129,24 +132,19 @@ def _read_results(plan: EvalPlan, summary: RunSummary) -> tuple[list[EvalToolRes
     try:
         with plan.context.warehouse.reader() as session:
             for entry in plan.gold.entries:
-                tool_id = normalise_ref(entry.ref)
-                failure = failures.get(tool_id)
+                tool_id = tool_ids[entry.id]
+                profile = session.tool_profile(tool_id) if session.has_tool(tool_id) else None
+                alternatives = session.alternatives(tool_id, limit=ALTERNATIVES_SCORED) if profile else []
                 stored = StoredTool(
-                    tool_id=tool_id, name=None, capabilities=(), alternatives=(), failure=failure
+                    tool_id=tool_id,
+                    name=profile.tool.name if profile else None,
+                    capabilities=profile.capabilities if profile else (),
+                    alternatives=[
+                        gold_by_tool.get(row.alternative_id, row.alternative_id) for row in alternatives
+                    ],
+                    failure=failures.get(tool_id),
                 )
-                if session.has_tool(tool_id):
-                    profile = session.tool_profile(tool_id)
-                    alternatives = session.alternatives(tool_id, limit=ALTERNATIVES_SCORED)
-                    stored = StoredTool(
-                        tool_id=tool_id,
-                        name=profile.tool.name,
-                        capabilities=profile.capabilities,
-                        alternatives=[
-                            gold_by_tool.get(row.alternative_id, row.alternative_id) for row in alternatives
-                        ],
-                        failure=failure,
-                    )
-                present = [other for other in entry.gold.competitors if other in plan.gold.by_id()]
+                present = [other for other in entry.gold.competitors if other in tool_ids]
                 results.append(score_tool(entry, stored, present))
             calls = session.api_calls(ingest_id=summary.ingest_id)
     finally:
